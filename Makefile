@@ -1,0 +1,36 @@
+# make demo — set everything up and build the sample county's packet
+# make test — set everything up and run the tests
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE := samples/示范县
+
+.PHONY: setup system demo test bench sample clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/install-system.sh
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+sample: setup
+	$(PY) samples/make_sample.py
+
+demo: sample
+	$(BIN)/dossier catalog
+	$(BIN)/dossier check $(SAMPLE) || true
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(SAMPLE)/输出 bench/out

@@ -1,0 +1,120 @@
+"""Dates as clerks write them: ``2021-03-15``, ``2021/3/15``, ``2021.3.15``, ``2021年3月15日``,
+``二〇二一年三月十五日``; and calendar arithmetic the rules need (months, quarters, working days)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_NUMERIC = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([-/.])(\d{1,2})\5(\d{1,2}))(?!\d)")
+_CN_CHARS = "〇○零Ｏ一二三四五六七八九"
+_CHINESE = re.compile(rf"([{_CN_CHARS}]{{4}})年([{_CN_CHARS}十]{{1,3}})月([{_CN_CHARS}十]{{1,3}})日")
+
+
+def _cn_number(s: str) -> int | None:
+    """十五 → 15, 二十 → 20, 三十一 → 31, 九 → 9."""
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        tens = _CN_DIGITS.get(head, None) if head else 1
+        ones = _CN_DIGITS.get(tail, None) if tail else 0
+        if tens is None or ones is None:
+            return None
+        return tens * 10 + ones
+    if len(s) == 1:
+        return _CN_DIGITS.get(s)
+    return None
+
+
+def _make(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[int, dt.date]]:
+    """Every real date in ``text`` as (offset, date), in reading order. Impossible dates are skipped."""
+    found: list[tuple[int, dt.date]] = []
+    for m in _NUMERIC.finditer(text):
+        y = int(m.group(1))
+        if m.group(2):
+            mo, d = int(m.group(3)), int(m.group(4))
+        else:
+            mo, d = int(m.group(6)), int(m.group(7))
+        date = _make(y, mo, d)
+        if date and 1900 <= y <= 2100:
+            found.append((m.start(), date))
+    for m in _CHINESE.finditer(text):
+        y = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+        mo, d = _cn_number(m.group(2)), _cn_number(m.group(3))
+        if mo and d:
+            date = _make(int(y), mo, d)
+            if date:
+                found.append((m.start(), date))
+    found.sort(key=lambda t: t[0])
+    return found
+
+
+def parse_date(value) -> dt.date | None:
+    """One date written alone (a cell, a YAML value). None when it is not exactly one date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = str(value).strip().translate(_FULLWIDTH)
+    if not s:
+        return None
+    if re.fullmatch(r"\d{8}", s):
+        return _make(int(s[:4]), int(s[4:6]), int(s[6:]))
+    found = find_dates(s)
+    if len(found) == 1 and found[0][0] == 0:
+        return found[0][1]
+    return None
+
+
+_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"．": ".", "／": "/", "－": "-"})
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months; the day is clamped to the month's end (2021-01-31 + 1 → 2021-02-28)."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def fmt(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def fmt_cn(day: dt.date | None) -> str:
+    """2021年10月25日 (Arabic numerals, as GB/T 9704-2012 wants for 成文日期)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def working_days_after(start: dt.date, count: int) -> dt.date:
+    """The date ``count`` official working days after ``start`` (Chinese holiday calendar,
+    including the make-up working weekends)."""
+    import chinese_calendar
+
+    day, left = start, count
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if chinese_calendar.is_workday(day):
+            left -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end``."""
+    import chinese_calendar
+
+    if end <= start:
+        return 0
+    return len(chinese_calendar.get_workdays(start + dt.timedelta(days=1), end))

@@ -1,0 +1,59 @@
+"""One exception hierarchy; each error carries the exit code the CLI returns.
+
+Messages are written for the clerk, in Chinese, and name the file, line and key where
+there is one. The CLI shows a traceback only with ``-v``.
+"""
+
+from __future__ import annotations
+
+
+class DossierError(Exception):
+    """A problem the user can fix. ``exit_code`` follows CONTRACT.md §5."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(DossierError):
+    """Wrong arguments or an impossible request."""
+
+
+class ConfigError(DossierError):
+    """A settings or catalog file that cannot be used (missing, malformed, breaks its schema)."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 key: str | None = None):
+        where = ""
+        if path:
+            where = str(path)
+            if line:
+                where += f":{line}"
+            where += "："
+        if key:
+            message = f"{message}（键 {key}）"
+        super().__init__(where + message)
+        self.path, self.line, self.key = path, line, key
+
+
+class CatalogNotFound(ConfigError):
+    """An unknown built-in catalog name or a missing catalog file."""
+
+
+class EvidenceError(DossierError):
+    """One evidence file cannot be read. Reported per file; never stops a run."""
+
+    exit_code = 1
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class OutputError(DossierError):
+    """Outputs cannot be written (disk full, permission, a file locked by Word)."""
