@@ -1,0 +1,150 @@
+"""LibreOffice, headless and batched: Word/Excel/WPS → PDF (or legacy → modern formats).
+
+One ``soffice`` process converts many files (≈0.26 s a file, against ≈1.6 s when called
+once per file). Results are cached by the source's content hash, so an unchanged file is
+never converted twice. Every conversion uses dossier's fontconfig file, which maps the
+official 公文 font names (仿宋_GB2312, 方正小标宋简体, …) to fonts installed on Linux.
+Evidence files are never handed to LibreOffice in place: each is copied under a neutral
+name into a scratch folder, so two files with the same name cannot collide and the
+original cannot be touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+MISSING_MESSAGE = "未安装 LibreOffice，无法转换此文件（请安装 libreoffice-writer 和 libreoffice-calc）"
+
+
+def soffice() -> str | None:
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def fonts_conf() -> Path:
+    return Path(str(resources.files("dossier").joinpath("fonts", "fonts.conf")))
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(fonts_conf())
+    env.setdefault("HOME", tempfile.gettempdir())
+    env["SAL_USE_VCLPLUGIN"] = "svp"
+    return env
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Converted:
+    source: Path
+    output: Path | None  # None when conversion failed
+    cached: bool
+    error: str | None = None
+
+
+def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
+            hashes: dict[Path, str] | None = None, instances: int = 2, timeout_per_file: float = 60,
+            progress: Callable[[int], None] | None = None) -> dict[Path, Converted]:
+    """Convert every source to ``target_format`` (``pdf``, ``docx``, ``xlsx``), cached in
+    ``cache_dir/<sha256>.<format>``. Never raises for one bad file: its entry carries the error."""
+    sources = list(dict.fromkeys(Path(s) for s in sources))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[Path, Converted] = {}
+    todo: list[tuple[Path, str]] = []
+    for src in sources:
+        digest = (hashes or {}).get(src) or sha256_file(src)
+        out = cache_dir / f"{digest}.{target_format}"
+        if out.is_file() and out.stat().st_size > 0:
+            results[src] = Converted(src, out, True)
+            if progress:
+                progress(1)
+        else:
+            todo.append((src, digest))
+    if not todo:
+        return results
+    exe = soffice()
+    if exe is None:
+        for src, _ in todo:
+            results[src] = Converted(src, None, False, MISSING_MESSAGE)
+        return results
+    # Several instances on separate profiles convert in parallel; each takes a share.
+    shares = [todo[i::max(1, instances)] for i in range(max(1, min(instances, len(todo))))]
+    with ThreadPoolExecutor(len(shares)) as pool:
+        for part in pool.map(lambda share: _convert_batch(exe, share, target_format, cache_dir,
+                                                          timeout_per_file, progress), shares):
+            results.update(part)
+    return results
+
+
+def _filter_for(target_format: str, suffix: str) -> str:
+    if target_format == "pdf":
+        calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
+        return "pdf:calc_pdf_Export" if calc else "pdf:writer_pdf_Export"
+    if target_format == "docx":
+        return 'docx:"MS Word 2007 XML"'
+    if target_format == "xlsx":
+        return 'xlsx:"Calc MS Excel 2007 XML"'
+    return target_format
+
+
+def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, cache_dir: Path,
+                   timeout_per_file: float, progress) -> dict[Path, Converted]:
+    results: dict[Path, Converted] = {}
+    with tempfile.TemporaryDirectory(prefix="dossier-soffice-") as scratch:
+        scratch_dir = Path(scratch)
+        profile = scratch_dir / "profile"
+        indir, outdir = scratch_dir / "in", scratch_dir / "out"
+        indir.mkdir()
+        outdir.mkdir()
+        by_suffix: dict[str, list[tuple[Path, str, Path]]] = {}
+        for src, digest in items:
+            suffix = src.suffix.lower()
+            # .wps/.et are read by LibreOffice's import filters under these names.
+            alias = {".wps": ".doc", ".et": ".xls"}.get(suffix, suffix)
+            staged = indir / f"{digest}{alias}"
+            if not staged.exists():
+                shutil.copyfile(src, staged)
+            by_suffix.setdefault(_filter_for(target_format, alias), []).append((src, digest, staged))
+        for filt, group in by_suffix.items():
+            cmd = [exe, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
+                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", filt,
+                   "--outdir", str(outdir), *[str(g[2]) for g in group]]
+            error = None
+            try:
+                subprocess.run(cmd, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               timeout=30 + timeout_per_file * len(group), check=False)
+            except subprocess.TimeoutExpired:
+                error = "LibreOffice 转换超时（文件可能已损坏或过大）"
+            for src, digest, staged in group:
+                produced = outdir / f"{staged.stem}.{target_format}"
+                if produced.is_file() and produced.stat().st_size > 0:
+                    final = cache_dir / f"{digest}.{target_format}"
+                    tmp = cache_dir / f".{digest}.{os.getpid()}.tmp"
+                    shutil.move(str(produced), tmp)
+                    os.replace(tmp, final)
+                    results[src] = Converted(src, final, False)
+                else:
+                    results[src] = Converted(src, None, False, error or "LibreOffice 无法转换此文件（文件可能已损坏或格式不受支持）")
+                if progress:
+                    progress(1)
+    return results
