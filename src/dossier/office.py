@@ -96,6 +96,28 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
     return results
 
 
+# Without an explicit import filter LibreOffice opens any unreadable file as plain text
+# and "converts" it; with one, a corrupt file fails and is reported.
+_IMPORT_FILTERS = {".docx": "MS Word 2007 XML", ".doc": "MS Word 97", ".xlsx": "Calc MS Excel 2007 XML",
+                   ".xls": "MS Excel 97"}
+
+
+def _staged_suffix(src: Path) -> str:
+    """The suffix LibreOffice should see: .wps/.et are Word/Excel 97 files under another name;
+    a "Word file" that is really RTF or HTML (common in county offices) is staged as such."""
+    suffix = {".wps": ".doc", ".et": ".xls"}.get(src.suffix.lower(), src.suffix.lower())
+    try:
+        with open(src, "rb") as f:
+            head = f.read(64).lstrip()
+    except OSError:
+        return suffix
+    if head.startswith(b"{\\rtf"):
+        return ".rtf"
+    if head[:1] == b"<" or head.startswith(b"MIME-Version"):
+        return ".htm" if suffix in (".doc", ".docx") else ".html"
+    return suffix
+
+
 def _filter_for(target_format: str, suffix: str) -> str:
     if target_format == "pdf":
         calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
@@ -118,16 +140,16 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
         outdir.mkdir()
         by_suffix: dict[str, list[tuple[Path, str, Path]]] = {}
         for src, digest in items:
-            suffix = src.suffix.lower()
-            # .wps/.et are read by LibreOffice's import filters under these names.
-            alias = {".wps": ".doc", ".et": ".xls"}.get(suffix, suffix)
+            alias = _staged_suffix(src)
             staged = indir / f"{digest}{alias}"
             if not staged.exists():
                 shutil.copyfile(src, staged)
-            by_suffix.setdefault(_filter_for(target_format, alias), []).append((src, digest, staged))
-        for filt, group in by_suffix.items():
+            by_suffix.setdefault(alias, []).append((src, digest, staged))
+        for alias, group in by_suffix.items():
+            infilter = [f"--infilter={_IMPORT_FILTERS[alias]}"] if alias in _IMPORT_FILTERS else []
             cmd = [exe, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", filt,
+                   f"-env:UserInstallation={profile.as_uri()}", *infilter,
+                   "--convert-to", _filter_for(target_format, alias),
                    "--outdir", str(outdir), *[str(g[2]) for g in group]]
             error = None
             try:

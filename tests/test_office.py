@@ -1,0 +1,64 @@
+"""Batched, cached LibreOffice conversion with the official-font map."""
+
+from __future__ import annotations
+
+import subprocess
+
+import docx
+from docx.oxml.ns import qn
+import pytest
+
+from dossier import office
+
+pytestmark = pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is installed by make test")
+
+
+def test_batch_converts_once_and_caches(tmp_path):
+    """This test ensures that one call converts several Word files (with Chinese text in 仿宋_GB2312), that
+    identical content is converted once, and that a second call reuses the cache without LibreOffice."""
+    sources = []
+    for i, text in enumerate(["县级未成年人保护工作会议纪要", "县级未成年人保护工作会议纪要", "培训通知"]):
+        d = docx.Document()
+        run = d.add_paragraph().add_run(text)
+        run.font.name = "仿宋_GB2312"
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+        p = tmp_path / f"{i}.docx"
+        d.save(p)
+        sources.append(p)
+    before = [p.read_bytes() for p in sources]
+    result = office.convert(sources, "pdf", tmp_path / "cache")
+    assert all(r.output and r.output.is_file() and not r.cached for r in result.values())
+    assert result[sources[0]].output == result[sources[1]].output
+    text = subprocess.run(["pdftotext", str(result[sources[0]].output), "-"], capture_output=True, text=True).stdout
+    assert "县级未成年人保护工作会议纪要" in text
+    fonts = subprocess.run(["pdffonts", str(result[sources[0]].output)], capture_output=True, text=True).stdout
+    assert "Fandol" in fonts and " yes " in fonts  # mapped to FandolFang and embedded
+    assert [p.read_bytes() for p in sources] == before  # evidence never modified
+    again = office.convert(sources, "pdf", tmp_path / "cache")
+    assert all(r.cached for r in again.values())
+
+
+def test_broken_file_gets_an_error_not_an_exception(tmp_path):
+    """This test ensures that a spreadsheet LibreOffice cannot open is reported per file while the others convert."""
+    good = tmp_path / "good.docx"
+    docx.Document().save(good)
+    bad = tmp_path / "bad.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    bad_docx = tmp_path / "bad.docx"
+    bad_docx.write_bytes(b"PK\x03\x04 truncated")
+    rtf = tmp_path / "really-rtf.doc"
+    rtf.write_bytes(rb"{\rtf1\ansi\ansicpg936 {\fonttbl{\f0 SimSun;}} \f0 \u20250?\u20250? hello}")
+    result = office.convert([good, bad, bad_docx, rtf], "pdf", tmp_path / "cache")
+    assert result[good].output is not None
+    assert result[rtf].output is not None
+    for broken in (bad, bad_docx):
+        assert result[broken].output is None and "LibreOffice" in result[broken].error
+
+
+def test_missing_libreoffice_is_plain(tmp_path, monkeypatch):
+    """This test ensures that without LibreOffice each file gets the plain Chinese reason."""
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    src = tmp_path / "a.docx"
+    docx.Document().save(src)
+    result = office.convert([src], "pdf", tmp_path / "cache")
+    assert result[src].error == office.MISSING_MESSAGE
