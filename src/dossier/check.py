@@ -1,0 +1,178 @@
+"""``dossier check``: decide every standard's status from the evidence (CONTRACT.md §5).
+
+:func:`evaluate` is pure over the records (plus the register files it reads);
+:func:`run_check` loads a project folder and evaluates it. Rules are evaluated by
+:mod:`dossier.rules`; the views of the result live in :mod:`dossier.reports`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from dossier import catalog as catalog_lib
+from dossier import ids
+from dossier import project as project_lib
+from dossier.errors import ConfigError
+from dossier.records import (Assignment, Catalog, CheckReport, Evidence, EvidenceFile, FileReport, Finding,
+                             ManifestProblem, Problem, Project, Standard)
+from dossier.rules import Context, Outcome, Registers, applies, evaluate_rule
+
+# A file assigned twice to one standard counts once; its facts come from the most
+# explicit assignment (a manifest row states them, a name or register only implies them).
+_SOURCE_RANK = {"manifest": 0, "name": 1, "register": 2}
+PERIOD_RULES = ("count_per_period", "count_per_unit_per_period")
+
+
+def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str, EvidenceFile]) -> list[Evidence]:
+    """One :class:`Evidence` per file assigned to ``item_id``; manifest columns override the file."""
+    by_path: dict[str, list[Assignment]] = {}
+    for a in assigned:
+        by_path.setdefault(a.path, []).append(a)
+    merged = []
+    for path, group in by_path.items():
+        group.sort(key=lambda a: _SOURCE_RANK.get(a.source, 9))
+        f = files.get(path)
+
+        def pick(attr: str, fallback=None):
+            for a in group:
+                value = getattr(a, attr)
+                if value not in (None, ""):
+                    return value
+            return fallback
+
+        merged.append(Evidence(
+            path=path, indicator=item_id,
+            title=pick("title", f.title if f and f.title else Path(path).stem),
+            kind=pick("kind", f.kind if f else ""),
+            date=pick("date", f.date if f else None),
+            unit=pick("unit"),
+            source=group[0].source,
+            usable=bool(f and f.ok),
+            doc_number=f.doc_number if f else "",
+        ))
+    return merged
+
+
+def _check_incidents(catalog: Catalog, project: Project) -> None:
+    negatives = {s.id for s in catalog.negative_items}
+    for i, inc in enumerate(project.incidents):
+        if inc.item not in negatives:
+            valid = "、".join(sorted(negatives, key=ids.sort_key)) or "（无）"
+            raise ConfigError(f"incidents 第{i + 1}项的 item {inc.item} 不是指标体系 {catalog.id} 的负面清单项；"
+                              f"有效的是：{valid}", path=str(project.config_path), key=f"incidents[{i}].item")
+
+
+def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile]) -> list[Problem]:
+    counts_by_period = any(r.type in PERIOD_RULES for r in std.rules)
+    warnings = []
+    for e in evidence:
+        if e.usable and e.date is None:
+            tail = "，仅计入“有材料”，不计入按年/季度的统计" if counts_by_period else ""
+            warnings.append(Problem("undated-evidence", f"{e.path} 未找到日期{tail}（可在材料清单“日期”列填写）"))
+        if e.path not in files:
+            warnings.append(Problem("file-not-indexed", f"{e.path} 不在材料索引中，未计入"))
+    return warnings
+
+
+def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], registers: Registers,
+                  files: dict[str, EvidenceFile]) -> Finding:
+    """The status of one standard or negative-list item, with its problems and warnings."""
+    ctx = Context(std, project, tuple(evidence), registers)
+    paths = [e.path for e in evidence]
+    applicable = applies(std.applies_when, project)
+    if applicable is False:
+        return Finding(std.id, "not_applicable", tuple(paths))
+    total = Outcome()
+    if applicable is None:
+        total.warn("condition-unknown", f"dossier.yaml 未填写 {std.applies_when.key}，无法判断是否适用，按适用检查")
+    for rule in std.rules:
+        o = evaluate_rule(rule, ctx)
+        total.problems += o.problems
+        for w in o.warnings:
+            total.warn(w.code, w.message)
+        total.evidence += [p for p in o.evidence if p not in paths and p not in total.evidence]
+        total.violated |= o.violated
+    for w in _evidence_warnings(std, evidence, files):
+        total.warn(w.code, w.message)
+    all_paths = tuple(paths + total.evidence)
+    usable = any(e.usable for e in evidence) or bool(total.evidence)
+
+    if std.negative:
+        if total.violated:
+            status = "violated"
+            problems = [p for p in total.problems if p.code == "incident-in-window"]
+        else:
+            problems = list(total.problems)
+            if not usable and not any(p.code == "no-declaration" for p in problems):
+                problems.append(Problem("no-declaration", "未见声明材料（承诺书）"))
+            status = "undeclared" if problems else "declared"
+        return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
+
+    problems = list(total.problems)
+    if not all_paths:
+        status = "missing"
+        kinds = "、".join(std.kinds) or "证明材料"
+        problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）"))
+    elif not usable:
+        status = "partial"
+        problems.insert(0, Problem("no-usable-evidence", f"已分配的{len(paths)}份材料都无法读取：{'、'.join(paths)}"))
+    else:
+        status = "partial" if problems else "met"
+    return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
+
+
+def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], assignments: Iterable[Assignment],
+             manifest_problems: Iterable[ManifestProblem], *, registers_root: Path) -> CheckReport:
+    """Every standard and negative-list item of ``catalog``, in catalog order.
+
+    Raises ConfigError when ``incidents`` names an item the catalog does not have."""
+    _check_incidents(catalog, project)
+    files = list(files)
+    by_path = {f.path: f for f in files}
+    assigned: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        assigned.setdefault(ids.normalize(a.indicator), []).append(a)
+    registers = Registers(registers_root)
+
+    findings = []
+    for std in catalog.items():
+        evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path)
+        findings.append(evaluate_item(std, project, evidence, registers, by_path))
+
+    order = {item_id: i for i, item_id in enumerate(catalog.ids())}
+    ids_of: dict[str, set[str]] = {}
+    for f in findings:
+        for path in f.evidence:
+            ids_of.setdefault(path, set()).add(f.id)
+    reports = []
+    for f in files:
+        assigned_ids = tuple(sorted(ids_of.get(f.path, ()), key=lambda i: order.get(i, 10**6)))
+        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids))
+    # A register proving a standard is evidence too: list it like any other file.
+    for rel, sheet in registers.sheets().items():
+        if rel in by_path or not sheet.found:
+            continue
+        used = tuple(sorted(ids_of.get(rel, ()), key=lambda i: order.get(i, 10**6)))
+        if used or sheet.error:
+            reports.append(FileReport(rel, "error" if sheet.error else "ok", sheet.error or "", used))
+
+    problems = list(manifest_problems)
+    problems += [p for p in registers.problems if p not in problems]
+    eligible = not any(f.status == "violated" for f in findings)
+    return CheckReport(catalog.id, eligible, tuple(findings), tuple(reports), tuple(problems))
+
+
+def run_check(project_dir: Path | str) -> tuple[CheckReport, Catalog, Project]:
+    """Load the project and its catalog, index the evidence, evaluate.
+
+    Returns the report first, then the catalog and project the views need."""
+    project = project_lib.load(project_dir)
+    catalog = catalog_lib.load(project.catalog, base=project.root)
+    _check_incidents(catalog, project)
+    from dossier import index  # the indexer is a separate stage; imported late to keep check light
+
+    result = index.load_index(project, catalog)
+    report = evaluate(catalog, project, result.files, result.assignments, result.manifest_problems,
+                      registers_root=project.root)
+    return report, catalog, project
