@@ -310,8 +310,11 @@ def distinct_units(rule: Rule, ctx: Context) -> Outcome:
     label = rule.get("label") or "主体"
     need = rule.get("min")
     if len(units) < need:
-        have = f"仅{len(units)}个{label}（{'、'.join(units.values())}）" if units else f"没有填写主体的{label}"
-        out.problem("too-few-units", f"材料涉及{have}，需至少{need}个不同的{label}")
+        if units:
+            msg = f"材料仅涉及{len(units)}个{label}（{'、'.join(units.values())}），需至少{need}个不同的{label}"
+        else:
+            msg = f"材料未涉及任何{label}（未填写主体），需至少{need}个不同的{label}"
+        out.problem("too-few-units", msg)
     return out
 
 
