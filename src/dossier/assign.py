@@ -1,0 +1,198 @@
+"""Which file proves which standard: manifest rows and folder/file names (CONTRACT.md §3).
+
+Both sources may be mixed; a file assigned to the same standard twice counts once, and
+the manifest row wins because it carries title, kind, date and unit. Every bad row is a
+:class:`ManifestProblem` with the spreadsheet's row number and is skipped; an unknown ID
+in an otherwise good row is reported while the row's other IDs still count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from dossier import ids as ids_lib
+from dossier.dates import parse_date
+from dossier.manifest import ManifestRow
+from dossier.paths import OutsideProject, inside, rel_posix
+from dossier.records import MATERIAL_KINDS, Assignment, Catalog, ManifestProblem, Project
+
+# Excel stores dates as days since 1899-12-30; a bare number in this range in a 日期 cell
+# is such a serial that lost its date format (1954…2119).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_RANGE = (20000, 80000)
+_DATE_SHAPED = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}")
+
+
+@dataclass(frozen=True)
+class ResolvedManifest:
+    assignments: tuple[Assignment, ...]
+    problems: tuple[ManifestProblem, ...]
+    # Files the rows name, project-relative (NFC) → as spelled on disk; those outside the
+    # evidence folder must be indexed too.
+    paths: Mapping[str, str] = field(default_factory=dict)
+
+
+def key_of(rel: str) -> str:
+    """How two spellings of one path are compared: NFC, '/', case-folded (clerks type on Windows)."""
+    return unicodedata.normalize("NFC", rel).replace("\\", "/").strip("/").casefold()
+
+
+def cell_date(value: Any) -> dt.date | None:
+    """A 日期 cell: a real date cell, an Excel serial that lost its format, ``20210315``, or text."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return parse_date(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if float(value).is_integer():
+            return parse_date(str(int(value)))
+        return None
+    return parse_date(value)
+
+
+def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[ManifestRow],
+                     known: Mapping[str, str] | None = None) -> ResolvedManifest:
+    """Turn rows into assignments. ``known`` maps paths already found in the evidence folder
+    (NFC rel → on-disk rel) so a row may differ from the disk in case or Unicode form.
+
+    A row naming a folder assigns every file ``known`` under it."""
+    root = project.root
+    known = dict(known or {})
+    by_key = {key_of(k): k for k in known}
+    valid_ids = catalog.ids()
+    problems: list[ManifestProblem] = []
+    assignments: list[Assignment] = []
+    paths: dict[str, str] = {}
+    seen: dict[tuple[str, frozenset[str]], ManifestRow] = {}
+
+    for row in rows:
+        def bad(message: str) -> None:
+            problems.append(ManifestProblem(row.source, row.row, message))
+
+        fatal = False
+        ids = ids_lib.split_ids(row.indicator) if row.indicator else []
+        good_ids = []
+        for one in ids:
+            if catalog.get(one) is None:
+                bad(ids_lib.unknown_id_message(one, valid_ids))
+            elif one not in good_ids:
+                good_ids.append(one)
+        if not ids:
+            bad("缺少指标编号，此行已跳过")
+            fatal = True
+        elif not good_ids:
+            fatal = True  # each unknown ID was reported above
+        if not row.file:
+            bad("缺少文件路径，此行已跳过")
+            fatal = True
+        kind = unicodedata.normalize("NFKC", row.kind).strip() if row.kind else ""
+        if kind and kind not in MATERIAL_KINDS:
+            bad(f"材料类型“{row.kind}”无效，应为：{'、'.join(MATERIAL_KINDS)}；此行已跳过")
+            fatal = True
+        date = None
+        if row.date not in (None, ""):
+            date = cell_date(row.date)
+            if date is None:
+                bad(f"日期“{_show(row.date)}”无法识别（可写 2021-03-15、2021/3/15、2021.3.15 或 2021年3月15日），此行已跳过")
+                fatal = True
+        targets: list[str] = []
+        if row.file:
+            found = _resolve_path(project, row.file, by_key, known)
+            if isinstance(found, str):
+                bad(found)
+                fatal = True
+            else:
+                for rel, disk in found:
+                    targets.append(rel)
+                    paths[rel] = disk
+        if fatal:
+            continue
+        for target in targets:
+            dup_key = (target, frozenset(good_ids))
+            first = seen.get(dup_key)
+            if first is not None:
+                where = f"第 {first.row} 行" if first.source == row.source else f"{first.source} 第 {first.row} 行"
+                bad(f"与{where}重复（同一文件、同一指标编号），此行已跳过")
+                continue
+            seen[dup_key] = row
+            for one in good_ids:
+                assignments.append(Assignment(
+                    path=target, indicator=one, source="manifest", row=row.row, manifest=row.source,
+                    title=row.title or None, kind=kind or None, date=date, unit=row.unit or None,
+                    note=row.note or None))
+    return ResolvedManifest(tuple(assignments), tuple(problems), paths)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _resolve_path(project: Project, written: str, by_key: Mapping[str, str],
+                  known: Mapping[str, str]) -> list[tuple[str, str]] | str:
+    """[(rel, on-disk rel)] for a written path, or the Chinese reason it cannot be used."""
+    root, evidence = project.root, project.evidence_dir
+    cleaned = written.strip().replace("\\", "/").strip()
+    for candidate in (cleaned, f"{evidence}/{cleaned}"):
+        hit = by_key.get(key_of(candidate))
+        if hit is not None:
+            return [(hit, known[hit])]
+    try:
+        target = inside(root, cleaned, also_under=evidence)
+    except OutsideProject as e:
+        return f"文件 {written} 不能使用：{e}，此行已跳过"
+    if target.is_dir():
+        prefix = key_of(rel_posix(target, root)) + "/"
+        under = sorted(k for k in known if key_of(k).startswith(prefix))
+        if not under:
+            return f"文件夹 {written} 中没有证明材料，此行已跳过"
+        return [(k, known[k]) for k in under]
+    if not target.exists() and not target.is_symlink():
+        return f"找不到文件 {written}（已在项目文件夹和 {evidence}/ 中查找），此行已跳过"
+    disk = Path(target).relative_to(root).as_posix()
+    return [(rel_posix(target, root), disk)]
+
+
+def name_assignments(catalog: Catalog, paths: Iterable[str]) -> tuple[list[Assignment], list[ManifestProblem]]:
+    """A folder or file name starting with an ID and a separator assigns the file to it.
+
+    A name that looks like an ID but is none (``2.1.9 会议``) assigns nothing and is reported
+    once, under that folder's or file's path. Names starting with a date (``2021.3.15 纪要``)
+    are dates, not IDs."""
+    assignments: list[Assignment] = []
+    problems: dict[str, ManifestProblem] = {}
+    valid = catalog.ids()
+    for path in paths:
+        parts = path.split("/")
+        for depth, part in enumerate(parts, 1):
+            m = ids_lib.NAME_PREFIX.match(unicodedata.normalize("NFKC", part))
+            if not m:
+                continue
+            found = ids_lib.normalize(m.group(1))
+            if _DATE_SHAPED.fullmatch(found) and parse_date(found):
+                continue
+            if catalog.get(found) is not None:
+                if not any(a.indicator == found for a in assignments if a.path == path):
+                    assignments.append(Assignment(path=path, indicator=found, source="name"))
+            else:
+                where = "/".join(parts[:depth])
+                what = "文件夹" if depth < len(parts) else "文件"
+                problems.setdefault(where, ManifestProblem(
+                    where, None, f"{what}名以 {found} 开头，但{ids_lib.unknown_id_message(found, valid)}；"
+                                 f"未按名称分配"))
+    return assignments, list(problems.values())
+
+
+def combine(*groups: Iterable[Assignment]) -> tuple[Assignment, ...]:
+    """One assignment per (file, standard); earlier groups win (pass the manifest first)."""
+    chosen: dict[tuple[str, str], Assignment] = {}
+    for group in groups:
+        for a in group:
+            chosen.setdefault((a.path, a.indicator), a)
+    return tuple(sorted(chosen.values(), key=lambda a: (ids_lib.sort_key(a.indicator), a.path)))

@@ -1,0 +1,370 @@
+"""The evidence index on disk: the only module that speaks SQL.
+
+One SQLite file per project, ``输出/.dossier/index.sqlite``. It is a cache: a database
+that is missing, from another schema version or damaged is rebuilt from the evidence
+files, never repaired. WAL mode and one short transaction per file read mean an
+interrupted ``dossier index`` leaves everything read so far usable.
+
+Page text lives in a plain table mirrored into an FTS5 index with the ``trigram``
+tokenizer, so any Chinese substring of three or more characters is found; shorter
+queries fall back to ``LIKE`` (trigram cannot index them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from dossier.errors import DossierError
+from dossier.records import EvidenceFile, Suggestion
+
+SCHEMA_VERSION = "1"
+DB_NAME = "index.sqlite"
+LOCK_NAME = "index.lock"
+BUSY_MESSAGE = "另一个 dossier 正在处理此项目，请稍候再试"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,          -- project-relative, NFC, '/'
+    disk_path TEXT NOT NULL,        -- as spelled on disk (may be NFD)
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    date TEXT,
+    date_source TEXT NOT NULL,
+    dates TEXT NOT NULL,            -- JSON list of ISO dates
+    doc_number TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    pages INTEGER,
+    scanned INTEGER NOT NULL,
+    encrypted INTEGER NOT NULL,
+    error TEXT,
+    suggested_for TEXT              -- catalog sha256 the stored suggestions were made with
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    page INTEGER NOT NULL,          -- 1-based
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_path ON pages(path);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+    text, content='pages', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
+    INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TABLE IF NOT EXISTS suggestions (
+    path TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    score REAL NOT NULL,
+    words TEXT NOT NULL,            -- JSON list
+    rank INTEGER NOT NULL,
+    PRIMARY KEY (path, indicator)
+);
+"""
+
+
+class ProjectBusy(DossierError):
+    """Another dossier process holds the project's index lock."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies a file's content cheaply: size and mtime; sha256 as a second check."""
+
+    path: str
+    disk_path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    path: str
+    page: int
+    snippet: str  # plain text
+    marks: tuple[tuple[int, int], ...]  # highlighted spans in ``snippet`` (start, end)
+
+
+# --------------------------------------------------------------------------- lock
+
+
+@contextlib.contextmanager
+def project_lock(state_dir: Path) -> Iterator[None]:
+    """An exclusive lock file beside the index: a second run is told at once, not left waiting
+    behind a run that may take minutes."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / LOCK_NAME
+    handle = open(path, "a+b")
+    try:
+        if not _try_lock(handle):
+            raise ProjectBusy(BUSY_MESSAGE)
+        try:
+            yield
+        finally:
+            _unlock(handle)
+    finally:
+        handle.close()
+
+
+def _try_lock(handle) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def _unlock(handle) -> None:
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Store:
+    """An open index database. Use :func:`open_store` (a context manager)."""
+
+    def __init__(self, db_path: Path):
+        self.path = db_path
+        self.db = self._connect(db_path)
+
+    @staticmethod
+    def _connect(db_path: Path) -> sqlite3.Connection:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in (1, 2):
+            db = sqlite3.connect(str(db_path), timeout=30, isolation_level=None)
+            try:
+                db.execute("PRAGMA busy_timeout = 30000")
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                version = _meta_get(db, "schema")
+                if version not in (None, SCHEMA_VERSION):
+                    raise sqlite3.DatabaseError("schema version changed")
+                db.executescript(_SCHEMA)
+                _meta_set(db, "schema", SCHEMA_VERSION)
+                return db
+            except sqlite3.DatabaseError:
+                # A cache from another version or damaged by a crash: start afresh.
+                db.close()
+                if attempt == 2:
+                    raise
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(str(db_path) + suffix)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ---------------------------------------------------------------- meta
+
+    def meta(self, key: str) -> str | None:
+        return _meta_get(self.db, key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        _meta_set(self.db, key, value)
+
+    # ---------------------------------------------------------------- files
+
+    def stamps(self) -> dict[str, Stamp]:
+        rows = self.db.execute("SELECT path, disk_path, sha256, size, mtime_ns FROM files")
+        return {r[0]: Stamp(*r) for r in rows}
+
+    def put_file(self, ef: EvidenceFile, *, disk_path: str, mtime_ns: int) -> None:
+        """Store one file's facts and page texts, replacing what was there, in one transaction."""
+        with self.transaction():
+            self._delete(ef.path)
+            self.db.execute(
+                "INSERT INTO files (path, disk_path, sha256, size, mtime, mtime_ns, format, title, kind,"
+                " date, date_source, dates, doc_number, issuer, pages, scanned, encrypted, error,"
+                " suggested_for) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+                (ef.path, disk_path, ef.sha256, ef.size, ef.mtime, mtime_ns, ef.format, ef.title or "",
+                 ef.kind or "", ef.date.isoformat() if ef.date else None, ef.date_source or "",
+                 json.dumps([d.isoformat() for d in ef.dates]), ef.doc_number or "", ef.issuer or "",
+                 ef.pages, int(ef.scanned), int(ef.encrypted), ef.error))
+            self.db.executemany("INSERT INTO pages (path, page, text) VALUES (?,?,?)",
+                                ((ef.path, i, t or "") for i, t in enumerate(ef.page_texts, 1)))
+
+    def touch(self, path: str, *, disk_path: str, size: int, mtime: float, mtime_ns: int) -> None:
+        """Same content under a new mtime (copied, touched): remember the new stamp only."""
+        with self.transaction():
+            self.db.execute("UPDATE files SET disk_path=?, size=?, mtime=?, mtime_ns=? WHERE path=?",
+                            (disk_path, size, mtime, mtime_ns, path))
+
+    def remove(self, paths: Iterable[str]) -> int:
+        paths = list(paths)
+        if paths:
+            with self.transaction():
+                for p in paths:
+                    self._delete(p)
+        return len(paths)
+
+    def _delete(self, path: str) -> None:
+        self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.execute("DELETE FROM suggestions WHERE path=?", (path,))
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+
+    def files(self) -> list[EvidenceFile]:
+        """Every indexed file with its page texts, sorted by path."""
+        texts: dict[str, list[str]] = {}
+        for path, text in self.db.execute("SELECT path, text FROM pages ORDER BY path, page"):
+            texts.setdefault(path, []).append(text)
+        out = []
+        for r in self.db.execute(
+                "SELECT path, sha256, size, mtime, format, title, kind, date, date_source, dates,"
+                " doc_number, issuer, pages, scanned, encrypted, error FROM files ORDER BY path"):
+            out.append(EvidenceFile(
+                path=r[0], sha256=r[1], size=r[2], mtime=r[3], format=r[4], title=r[5], kind=r[6],
+                date=dt.date.fromisoformat(r[7]) if r[7] else None, date_source=r[8],
+                dates=tuple(dt.date.fromisoformat(d) for d in json.loads(r[9])), doc_number=r[10],
+                issuer=r[11], pages=r[12], scanned=bool(r[13]), encrypted=bool(r[14]), error=r[15],
+                page_texts=tuple(texts.get(r[0], ()))))
+        return out
+
+    def disk_paths(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, disk_path FROM files"))
+
+    # ---------------------------------------------------------------- suggestions
+
+    def suggestions_needed(self, catalog_sha: str, paths: Iterable[str]) -> list[str]:
+        """Of ``paths``, those whose stored suggestions were not made with this catalog."""
+        done = {r[0] for r in self.db.execute("SELECT path FROM files WHERE suggested_for=?", (catalog_sha,))}
+        return [p for p in paths if p not in done]
+
+    def put_suggestions(self, catalog_sha: str, per_file: dict[str, list[Suggestion]]) -> None:
+        with self.transaction():
+            for path, items in per_file.items():
+                self.db.execute("DELETE FROM suggestions WHERE path=?", (path,))
+                self.db.executemany(
+                    "INSERT INTO suggestions (path, indicator, score, words, rank) VALUES (?,?,?,?,?)",
+                    ((path, s.indicator, s.score, json.dumps(list(s.words), ensure_ascii=False), i)
+                     for i, s in enumerate(items)))
+                self.db.execute("UPDATE files SET suggested_for=? WHERE path=?", (catalog_sha, path))
+
+    def suggestions(self, paths: Iterable[str]) -> list[Suggestion]:
+        wanted = set(paths)
+        out = []
+        for path, ind, score, words in self.db.execute(
+                "SELECT path, indicator, score, words FROM suggestions ORDER BY path, rank"):
+            if path in wanted:
+                out.append(Suggestion(path, ind, score, tuple(json.loads(words))))
+        return out
+
+    # ---------------------------------------------------------------- search
+
+    def search(self, terms: list[str], *, limit: int = 200, context: int = 24) -> list[SearchHit]:
+        """Pages containing every term (case-insensitive), in path and page order."""
+        terms = [t for t in (s.strip() for s in terms) if t]
+        if not terms:
+            return []
+        long_terms = [t for t in terms if len(t) >= 3]
+        short_terms = [t for t in terms if len(t) < 3]
+        where, args = [], []
+        if long_terms:
+            where.append("pages.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)")
+            args.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+        for t in short_terms:
+            where.append("pages.text LIKE ? ESCAPE '\\'")
+            args.append("%" + re.sub(r"([%_\\])", r"\\\1", t) + "%")
+        sql = ("SELECT path, page, text FROM pages WHERE " + " AND ".join(where)
+               + " ORDER BY path, page LIMIT ?")
+        hits = []
+        for path, page, text in self.db.execute(sql, (*args, limit)):
+            hits.append(_snippet(path, page, text, terms, context))
+        return hits
+
+
+def _snippet(path: str, page: int, text: str, terms: list[str], context: int) -> SearchHit:
+    """A window of ``text`` around the first match, with every term occurrence marked.
+
+    Built in Python rather than with FTS5 ``snippet()`` because short (LIKE) terms have no
+    FTS match to anchor on and snippet() counts trigram tokens, not characters."""
+    flat = re.sub(r"\s+", " ", text)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    first = pattern.search(flat)
+    start = max(0, (first.start() if first else 0) - context)
+    end = min(len(flat), (first.end() if first else 0) + context * 2)
+    window = flat[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    snippet = prefix + window + suffix
+    marks = tuple((m.start() + len(prefix), m.end() + len(prefix)) for m in pattern.finditer(window))
+    return SearchHit(path, page, snippet, marks)
+
+
+def _meta_get(db: sqlite3.Connection, key: str) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    except sqlite3.OperationalError:  # no meta table yet: a new database
+        return None
+    return row[0] if row else None
+
+
+def _meta_set(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+               (key, value))
+
+
+def db_path(state_dir: Path) -> Path:
+    return state_dir / DB_NAME
+
+
+@contextlib.contextmanager
+def open_store(state_dir: Path) -> Iterator[Store]:
+    store = Store(db_path(state_dir))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def with_path(ef: EvidenceFile, path: str, *, size: int, mtime: float) -> EvidenceFile:
+    """The reader's record under the index's own key and stat (NFC path, the stat taken before reading)."""
+    return replace(ef, path=path, size=size, mtime=mtime)
