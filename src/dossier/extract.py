@@ -1,0 +1,347 @@
+"""Facts from the text of one evidence file: title, 文号, issuer, evidence date, kind.
+
+Pure functions over strings, shared by the reader (what a file says), the manifest (a
+blank 材料名称/材料类型/日期 column) and the check. The words they look for live in
+``readers/vocabulary.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Iterable
+
+import yaml
+
+from dossier.dates import find_dates
+from dossier.ids import NAME_PREFIX
+from dossier.records import MATERIAL_KINDS
+
+# date_source values (EvidenceFile.date_source); labelled dates use the label itself.
+SOURCE_CLOSING = "成文日期"
+SOURCE_NAME = "文件名"
+SOURCE_TEXT = "正文"
+
+_CN_NUM = "〇○零Ｏ一二三四五六七八九十"
+_DATE_ONLY = re.compile(
+    rf"[（(]?(?:\d{{4}}(?:年\d{{1,2}}月\d{{1,2}}日|([-/.])\d{{1,2}}\1\d{{1,2}})"
+    rf"|[{_CN_NUM}]{{4}}年[{_CN_NUM}]{{1,3}}月[{_CN_NUM}]{{1,3}}日)[）)]?")
+# 文号: 机关代字 + 〔年份〕 + 序号 + 号, whatever brackets the typist found.
+_OPEN, _CLOSE = "〔［\\[【（(﹝{", "〕］\\]】）)﹞}"
+_DOC_NUMBER = re.compile(
+    rf"([\u4e00-\u9fff]{{1,12}}?(?:[\u4e00-\u9fff]|[A-Za-z]{{0,4}}))\s*[{_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_CLOSE}]"
+    rf"\s*第?\s*([0-9０-９]{{1,5}})\s*号")
+_SENTENCE_END = "。；;！!？?，,"
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    text = resources.files("dossier").joinpath("readers", "vocabulary.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["_kinds"] = [(kind, [re.compile(p) for p in pats]) for kind, pats in data["kinds"].items()]
+    data["_head"] = [re.compile(p) for p in data["head_line_patterns"]]
+    endings = sorted(data["title_endings"], key=len, reverse=True)
+    data["_ending"] = re.compile(rf"(?:{'|'.join(map(re.escape, endings))})[》”\"）)]*$")
+    labels = sorted(data["date_labels"], key=len, reverse=True)
+    spaced = "|".join(r"\s*".join(map(re.escape, label)) for label in labels)
+    # A label starts a line or a cell: 出生日期 / 任职日期 are not evidence dates.
+    data["_label"] = re.compile(rf"(?:^|(?<=[\t|│，,；;。]))[ \u3000]*({spaced})\s*(?:[：:]|\t)\s*", re.M)
+    issuers = sorted(data["issuer_endings"], key=len, reverse=True)
+    data["_issuer"] = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}(?:{'|'.join(map(re.escape, issuers))})$")
+    unknown = set(data["kinds"]) - set(MATERIAL_KINDS)
+    if unknown:
+        raise ValueError(f"vocabulary.yaml names unknown kinds: {sorted(unknown)}")
+    return data
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def lines_of(text_or_lines: str | Iterable[str]) -> list[str]:
+    """Non-blank lines, trimmed (full-width spaces included)."""
+    raw = text_or_lines.splitlines() if isinstance(text_or_lines, str) else \
+        [part for item in text_or_lines for part in str(item).splitlines()]
+    return [s for s in (line.strip(" \t\u3000\u00a0\ufeff") for line in raw) if s]
+
+
+def _squash(line: str) -> str:
+    """Letter-spaced headings ("通  知", "会 议 纪 要") read as words."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])", "", line)
+
+
+def is_date_only(line: str) -> bool:
+    s = re.sub(r"[\s\u3000]+", "", line)
+    return bool(s) and _DATE_ONLY.fullmatch(s) is not None
+
+
+def _is_head_line(line: str) -> bool:
+    s = _squash(line)
+    if is_date_only(s) or find_doc_number(s) and _doc_number_line(s):
+        return True
+    return any(p.search(s) for p in vocabulary()["_head"])
+
+
+def _doc_number_line(line: str) -> bool:
+    """A line that is a 文号, possibly with 签发人 beside it."""
+    m = _DOC_NUMBER.search(line)
+    return bool(m) and m.start() <= 2 and len(line) - m.end() < 20
+
+
+# --------------------------------------------------------------------------- title
+
+
+def title_of(text_or_lines: str | Iterable[str], fallback_name: str = "") -> str:
+    """The document's title: the first heading line after the 版头 (份号, 密级, 发文机关标志,
+    文号, 签发人), joined with the lines that continue it until one ends like a title
+    (…的通知, …纪要). ``fallback_name`` (a file name) is used when no line looks like one."""
+    voc = vocabulary()
+    lines = [_squash(s) for s in lines_of(text_or_lines)[:60]]
+    i = 0
+    while i < len(lines) and _is_head_line(lines[i]):
+        i += 1
+    if i < len(lines):
+        first = lines[i]
+        if _title_like(first):
+            parts = [first]
+            if not voc["_ending"].search(first):
+                # A long title wraps: keep reading while lines continue it, up to 4 lines.
+                for nxt in lines[i + 1:i + 4]:
+                    if not _title_like(nxt) or _is_head_line(nxt):
+                        break
+                    parts.append(nxt)
+                    if voc["_ending"].search(nxt):
+                        break
+                else:
+                    parts = [first]
+                if not voc["_ending"].search(parts[-1]):
+                    parts = [first]
+            title = "".join(parts)
+            if len(title) <= 80:
+                return title
+    return name_title(fallback_name)
+
+
+def _title_like(line: str) -> bool:
+    return (2 <= len(line) <= 45 and "\t" not in line and line[-1] not in _SENTENCE_END
+            and "：" not in line and ":" not in line
+            and not line.endswith(("：", ":")) and re.search(r"[\u4e00-\u9fff]", line) is not None)
+
+
+def name_title(file_name: str) -> str:
+    """A file name as a title: no folder, no extension, no leading indicator ID."""
+    if not file_name:
+        return ""
+    stem = PurePosixPath(str(file_name).replace("\\", "/")).name
+    if "." in stem and len(stem.rsplit(".", 1)[1]) <= 5:
+        stem = stem.rsplit(".", 1)[0]
+    stem = unicodedata.normalize("NFC", stem)
+    m = NAME_PREFIX.match(stem)
+    if m:
+        stem = stem[m.end():].lstrip(" _-、.")
+    return stem.strip() or PurePosixPath(str(file_name)).name
+
+
+# --------------------------------------------------------------------------- 文号
+
+
+def find_doc_number(text: str) -> str:
+    """The document's own 文号 (``示政办发〔2021〕12号``), brackets normalised to 〔〕.
+
+    Only a 文号 that starts a line counts: one inside a sentence cites another document."""
+    for line in lines_of(text)[:80]:
+        m = _DOC_NUMBER.search(line)
+        if m and m.start() <= 2:
+            return _format_doc_number(m)
+    return ""
+
+
+def normalize_doc_number(raw: str) -> str:
+    """``示政办发[2021]12号`` → ``示政办发〔2021〕12号``; unrecognised text is returned trimmed."""
+    m = _DOC_NUMBER.search(str(raw))
+    return _format_doc_number(m) if m else str(raw).strip()
+
+
+def _format_doc_number(m: re.Match) -> str:
+    agency = re.sub(r"\s+", "", m.group(1))
+    number = unicodedata.normalize("NFKC", m.group(3)).lstrip("0") or "0"
+    return f"{agency}〔{m.group(2)}〕{number}号"
+
+
+# --------------------------------------------------------------------------- issuer
+
+
+def find_issuer(text: str) -> str:
+    """The issuing organisation when the text shows one: the 发文机关标志 (``…文件``) at
+    the head, else the 署名 line just before the 成文日期, else the 印发机关 of the 版记."""
+    lines, closing = _closing(text)
+    for line in lines[:6]:
+        m = re.fullmatch(r"(.{2,40}?)\s*文件", line)
+        if m and "《" not in line and "关于" not in line:
+            return re.sub(r"\s+", "", m.group(1))
+    if closing is not None:
+        name = _signature_before(lines, closing)
+        if name:
+            return name
+    for line in reversed(lines[-12:]):
+        m = re.match(r"^(\S.{1,38}?)\s+\S*\d{4}年\d{1,2}月\d{1,2}日\s*印发$", line)
+        if m and _org_like(m.group(1)):
+            return re.sub(r"\s+", "", m.group(1))
+    return ""
+
+
+def _org_like(s: str) -> bool:
+    return vocabulary()["_issuer"].fullmatch(re.sub(r"\s+", "", s)) is not None
+
+
+def _signature_before(lines: list[str], index: int) -> str:
+    same = _signature_and_date(lines[index])
+    if same:
+        return same
+    for back in range(index - 1, max(-1, index - 3), -1):
+        if _org_like(lines[back]):
+            return re.sub(r"\s+", "", lines[back])
+    return ""
+
+
+def _signature_and_date(line: str) -> str:
+    """``示范县民政局    2021年3月15日`` (署名 and date on one line) → the name."""
+    m = re.match(r"^(.{2,40}?)[\s\u3000]+(\S+)$", line.strip())
+    if m and is_date_only(m.group(2)) and _org_like(m.group(1)):
+        return re.sub(r"\s+", "", m.group(1))
+    return ""
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def labelled_date(text: str) -> tuple[dt.date | None, str]:
+    """The first date written after a label (会议时间：…), specific labels before generic ones."""
+    voc = vocabulary()
+    order = {label: i for i, label in enumerate(voc["date_labels"])}
+    best: tuple[int, int, dt.date, str] | None = None
+    for m in voc["_label"].finditer(text):
+        label = re.sub(r"\s+", "", m.group(1))
+        found = find_dates(text[m.end():m.end() + 40])
+        if not found or found[0][0] != 0:
+            continue
+        key = (order.get(label, len(order)), m.start())
+        if best is None or key < best[:2]:
+            best = (*key, found[0][1], label)
+    return (best[2], best[3]) if best else (None, "")
+
+
+def closing_date(text: str) -> dt.date | None:
+    """The 成文日期: the date line closing a document (after its body, usually under the
+    署名). A date line at the head (纪要 and 简报 print one under the title) is not it."""
+    lines, index = _closing(text)
+    if index is None:
+        return None
+    line = lines[index]
+    found = find_dates(re.sub(r"[\s\u3000]+", "", line.split()[-1] if _signature_and_date(line) else line))
+    return found[0][1] if found else None
+
+
+@functools.lru_cache(maxsize=8)
+def _closing(text: str) -> tuple[list[str], int | None]:
+    # find_issuer and closing_date both need it; one text is asked twice in a row.
+    lines = [_squash(s) for s in lines_of(text)]
+    return lines, _closing_index(lines)
+
+
+def _closing_index(lines: list[str]) -> int | None:
+    body_seen = False
+    fallback = None
+    for i, line in enumerate(lines):
+        if is_date_only(line) or _signature_and_date(line):
+            if not body_seen:
+                continue
+            if _signature_and_date(line) or _signed_above(lines, i):
+                return i
+            fallback = i
+        elif not body_seen and len(line) >= 20 and not _is_head_line(line):
+            body_seen = True
+    return fallback
+
+
+def _signed_above(lines: list[str], i: int) -> bool:
+    """The line above a date is a 署名 (organisation, 承诺人：…, （盖章）), not body text."""
+    above = lines[i - 1] if i > 0 else ""
+    if not above or len(above) > 40 or above[-1] in "。；;！!？?":
+        return False
+    return _org_like(above) or bool(re.search(r"(人|单位|签名|签字|盖章)[）)]?[：:]?", above))
+
+
+def name_date(file_name: str) -> dt.date | None:
+    """A date in the file name (not its folders): 2021-03-15, 2021年3月15日, 20210315, …"""
+    name = PurePosixPath(str(file_name).replace("\\", "/")).name
+    name = unicodedata.normalize("NFKC", name)
+    found = find_dates(name)
+    compact = [(m.start(), _safe_date(*m.groups())) for m in _COMPACT_DATE.finditer(name)]
+    candidates = sorted(found + [c for c in compact if c[1]], key=lambda t: t[0])
+    return candidates[0][1] if candidates else None
+
+
+def _safe_date(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def evidence_date(text: str, file_name: str = "") -> tuple[dt.date | None, str]:
+    """The evidence date and where it came from, in CONTRACT.md §3's order: a labelled date
+    (the label is the source), the 成文日期, a date in the file name, the first full date
+    in the text; else (None, "")."""
+    day, label = labelled_date(text)
+    if day:
+        return day, label
+    day = closing_date(text)
+    if day:
+        return day, SOURCE_CLOSING
+    day = name_date(file_name) if file_name else None
+    if day:
+        return day, SOURCE_NAME
+    found = find_dates(text)
+    if found:
+        return found[0][1], SOURCE_TEXT
+    return None, ""
+
+
+def all_dates(text: str) -> tuple[dt.date, ...]:
+    """Every distinct date in the text, in reading order."""
+    return tuple(dict.fromkeys(day for _, day in find_dates(text)))
+
+
+# --------------------------------------------------------------------------- kind
+
+IMAGE_FORMATS = frozenset({"image", "jpg", "jpeg", "png", "tif", "tiff", "bmp"})
+
+
+def infer_kind(title: str, text: str = "", format: str = "") -> str:
+    """One of records.MATERIAL_KINDS: images are 照片; otherwise the kind whose words the
+    title shows (weighed heavily) and the body shows; ties go to the earlier kind
+    (纪要 before 承诺 before 培训 … before 通知/方案); nothing → 其他."""
+    if format.lower() in IMAGE_FORMATS:
+        return "照片"
+    voc = vocabulary()
+    title = _squash(title or "")
+    scores: dict[str, int] = {}
+    for kind, patterns in voc["_kinds"]:
+        score = 0
+        if any(p.search(title) for p in patterns):
+            score += voc["title_weight"]
+        if text and any(p.search(text) for p in patterns):
+            score += 1
+        scores[kind] = score
+    bonus_kind = voc["format_kinds"].get(format.lower())
+    if bonus_kind:
+        scores[bonus_kind] = scores.get(bonus_kind, 0) + voc["format_weight"]
+    best = max(scores.values(), default=0)
+    if best <= 0:
+        return "其他"
+    return next(kind for kind, _ in voc["_kinds"] if scores[kind] == best) if best else "其他"
