@@ -1,0 +1,392 @@
+"""Bind a Plan into one PDF: evidence pages in catalog order, each file once, a divider per
+category, cover and 目录 in front, continuous page numbers, links, bookmarks, page labels.
+
+Word/Excel/WPS files go through ONE batched, content-hash-cached LibreOffice call; photos
+through one drawn PDF; PDFs are used as they are. Nothing here prints: progress goes to the
+callback, problems into the PageMap.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pikepdf
+
+from dossier import office
+from dossier.binder import drawn, frontmatter, pages
+from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
+                                  page_range, reference)
+from dossier.dates import fmt_cn
+from dossier.errors import EvidenceError
+
+OFFICE_FORMATS = ("docx", "doc", "wps", "xlsx", "xls", "et")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class _Pages:
+    pdf: pikepdf.Pdf
+    start: int
+    end: int
+    fit: bool  # evidence pages are fitted onto A4; drawn pages are already laid out
+
+
+@dataclass
+class BindStats:
+    converted: int = 0  # office files LibreOffice converted in this build
+    reused: int = 0  # office files taken from the conversion cache
+    pdfs: int = 0
+    photos: int = 0
+    left_out: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BindResult:
+    page_map: PageMap
+    stats: BindStats
+
+
+def _raise_fd_limit() -> None:
+    # Every source PDF stays open until the output is saved; a county has hundreds.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft != resource.RLIM_INFINITY and soft < want:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress:
+        progress(stage, done, total)
+
+
+def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path, stats: BindStats,
+            progress: Progress | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
+    """Turn every source into pages. Returns pages per path, the reason per left-out path,
+    and the PDFs opened (to close after saving)."""
+    _raise_fd_limit()
+    ready: dict[str, _Pages] = {}
+    problems: dict[str, str] = {}
+    opened: list[pikepdf.Pdf] = []
+    total = len(sources)
+    done = 0
+    usable = []
+    for src in sources:
+        if src.error:
+            problems[src.path] = src.error
+        elif not src.file.is_file():
+            problems[src.path] = "文件不存在（可能已被移动或删除）"
+        else:
+            usable.append(src)
+    office_sources = [s for s in usable if s.format in OFFICE_FORMATS]
+    converted = {}
+    if office_sources:
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            _tick(progress, "转换", done, total)
+
+        hashes = {s.file: s.sha256 for s in office_sources if s.sha256}
+        converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step)
+    for src in usable:
+        try:
+            if src.format in OFFICE_FORMATS:
+                result = converted[src.file]
+                if result.output is None:
+                    raise EvidenceError(result.error or "LibreOffice 无法转换此文件")
+                stats.reused += result.cached
+                stats.converted += not result.cached
+                pdf = pages.open_pdf(result.output)
+            elif src.format == "pdf":
+                pdf = pages.open_pdf(src.file)
+                stats.pdfs += 1
+                done += 1
+            else:
+                continue
+        except EvidenceError as e:
+            problems[src.path] = e.reason
+            continue
+        opened.append(pdf)
+        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), True)
+        _tick(progress, "转换", done, total)
+    photos = [s for s in usable if s.format == "image"]
+    if photos:
+        photo_pdf, placed = drawn.photo_pages([drawn.Photo(s.file, captions.get(s.path, s.path)) for s in photos])
+        if photo_pdf is not None:
+            opened.append(photo_pdf)
+        for src in photos:
+            where = placed[src.file]
+            if isinstance(where, EvidenceError):
+                problems[src.path] = where.reason
+            else:
+                ready[src.path] = _Pages(photo_pdf, where[0], where[1], False)
+                stats.photos += 1
+            done += 1
+        _tick(progress, "转换", done, total)
+    stats.left_out = len(problems)
+    return ready, problems, opened
+
+
+def _date_key(entry: FileEntry) -> tuple:
+    return (entry.date is None, entry.date or 0, entry.title)
+
+
+def _file_text(entry: FileEntry) -> str:
+    return f"{entry.title}（{fmt_cn(entry.date)}）" if entry.date else entry.title
+
+
+def layout(plan: Plan, ready: Mapping[str, _Pages], problems: Mapping[str, str]):
+    """Decide every page number. Returns the body page sequence, the 目录 entries, the
+    placements, the standards' ranges and the divider pages."""
+    body: list[tuple[_Pages, int]] = []  # (source, page index within it); divider pages use None
+    entries: list[TocEntry] = []
+    placements: dict[str, Placement] = {}
+    ranges: dict[str, tuple[int, int] | None] = {}
+    dividers: dict[str, int] = {}
+    divider_slots: list[tuple[int, CategorySection]] = []
+    bound: set[str] = set()
+    for category in plan.categories:
+        will_bind = any(f.path in ready and f.path not in bound
+                        for s in category.standards for f in s.files)
+        cat_entry_at = len(entries)
+        entries.append(TocEntry(1, f"{category.id}　{category.name}", "", "category"))
+        cat_first = None
+        if plan.dividers and will_bind:
+            divider_slots.append((len(body), category))
+            body.append((None, 0))
+            cat_first = len(body)
+            dividers[category.id] = cat_first
+        for standard in category.standards:
+            std_at = len(entries)
+            entries.append(TocEntry(2, f"{standard.id}　{standard.short}", "", "standard", standard=standard.id))
+            own, refs, unreadable = [], [], 0
+            seen_here: set[str] = set()
+            for entry in sorted(standard.files, key=_date_key):
+                if entry.path in seen_here:
+                    continue
+                seen_here.add(entry.path)
+                text = _file_text(entry)
+                if entry.path in bound:
+                    placed = placements[entry.path]
+                    refs.append(placed)
+                    entries.append(TocEntry(3, text, reference(placed.first, placed.last), "reference",
+                                            placed.first, standard.id, entry.path))
+                elif entry.path in ready:
+                    src = ready[entry.path]
+                    first = len(body) + 1
+                    body.extend((src, i) for i in range(src.start, src.end))
+                    placed = Placement(entry.path, entry.title, first, len(body), standard.id)
+                    placements[entry.path] = placed
+                    bound.add(entry.path)
+                    own.append(placed)
+                    entries.append(TocEntry(3, text, page_range(placed.first, placed.last), "bound",
+                                            placed.first, standard.id, entry.path))
+                else:
+                    unreadable += 1
+                    entries.append(TocEntry(3, text, "无法读取", "unreadable", None, standard.id, entry.path))
+            if own:
+                ranges[standard.id] = (min(p.first for p in own), max(p.last for p in own))
+                pages_text, kind, target = page_range(*ranges[standard.id]), "standard", ranges[standard.id][0]
+            elif refs:
+                ranges[standard.id] = (min(p.first for p in refs), max(p.last for p in refs))
+                pages_text, kind, target = reference(*ranges[standard.id]), "standard", ranges[standard.id][0]
+            else:
+                ranges[standard.id] = None
+                target = None
+                if standard.status == "not_applicable":
+                    pages_text, kind = "不适用", "not_applicable"
+                elif unreadable:
+                    pages_text, kind = "材料无法读取", "unreadable"
+                else:
+                    pages_text, kind = "缺少材料", "missing"
+            entries[std_at] = TocEntry(2, entries[std_at].text, pages_text, kind, target, standard.id)
+            if cat_first is None and own:
+                cat_first = ranges[standard.id][0]
+        if cat_first is not None and len(body) >= cat_first:
+            entries[cat_entry_at] = TocEntry(1, entries[cat_entry_at].text, page_range(cat_first, len(body)),
+                                             "category", cat_first)
+    return body, entries, placements, ranges, dividers, divider_slots
+
+
+def _notes(problems: Mapping[str, str], entries: list[TocEntry]) -> str:
+    listed = [e.path for e in entries if e.kind == "unreadable" and e.path]
+    lines = []
+    missing = sum(1 for e in entries if e.kind == "missing")
+    if missing:
+        lines.append(f"注：标“缺少材料”的{missing}项指标尚未提供证明材料。")
+    for path in dict.fromkeys(listed):
+        lines.append(f"{path} 无法读取，未装订：{problems.get(path, '无法读取')}")
+    return "\n".join(lines)
+
+
+def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: Path, workdir: Path,
+         captions: Mapping[str, str] | None = None, cover_template: Path | None = None,
+         toc_template: Path | None = None, progress: Progress | None = None) -> BindResult:
+    """Write the bound dossier to ``target`` (the caller renames it into place)."""
+    stats = BindStats()
+    clock = time.perf_counter()
+    needed = list(dict.fromkeys(f.path for c in plan.categories for s in c.standards for f in s.files))
+    if captions is None:
+        captions = {}
+        for c in plan.categories:
+            for s in c.standards:
+                for f in s.files:
+                    captions.setdefault(f.path, _file_text(f))
+    ready, problems, opened = prepare([sources[p] for p in needed if p in sources], captions, cache_dir,
+                                      stats, progress)
+    for p in needed:
+        if p not in sources and p not in ready:
+            problems[p] = "文件不在证明材料中"
+    stats.seconds["转换"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    body, entries, placements, ranges, dividers, divider_slots = layout(plan, ready, problems)
+    date_text = fmt_cn(plan.date)
+    heading = "申报证明材料汇编"
+    front = frontmatter.render_front(
+        {"scheme": plan.scheme, "heading": heading, "applicant": plan.applicant, "date": date_text},
+        {"entries": [{"level": e.level, "text": e.text, "pages": e.pages} for e in entries],
+         "notes": _notes(problems, entries), "applicant": plan.applicant, "scheme": plan.scheme},
+        workdir, cover_template=cover_template or frontmatter.template_path("封面.docx"),
+        toc_template=toc_template or frontmatter.template_path("目录.docx"))
+    stats.seconds["封面和目录"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    out = pikepdf.new()
+    cover = pikepdf.open(front.cover)
+    toc = pikepdf.open(front.toc)
+    opened += [cover, toc]
+    # The cover is one page by design; anything LibreOffice spills over is dropped rather than
+    # letting it shift every number after it.
+    out.pages.append(cover.pages[0])
+    out.pages.extend(toc.pages)
+    front_count = 1 + len(toc.pages)
+    located = frontmatter.locate(front.toc, entries, float(pages.page_size(toc.pages[0])[0]))
+    entries = [TocEntry(e.level, e.text, e.pages, e.kind, e.target, e.standard, e.path,
+                        (where[0] + 1) if where else None, tuple(round(v, 2) for v in where[1]) if where else None)
+               for e, where in zip(entries, located)]
+
+    divider_pdf = drawn.divider_pages([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
+                                       for _, c in divider_slots]) if divider_slots else None
+    if divider_pdf is not None:
+        opened.append(divider_pdf)
+    divider_iter = iter(range(len(divider_slots)))
+    fit_flags = []
+    run_src, run_start, run_end = None, 0, 0
+
+    def flush():
+        if run_src is not None:
+            out.pages.extend(run_src.pdf.pages[run_start:run_end])
+            fit_flags.extend([run_src.fit] * (run_end - run_start))
+
+    for src, index in body:
+        if src is None:
+            flush()
+            run_src = None
+            out.pages.append(divider_pdf.pages[next(divider_iter)])
+            fit_flags.append(False)
+            continue
+        if src is run_src and index == run_end:
+            run_end += 1
+            continue
+        flush()
+        run_src, run_start, run_end = src, index, index + 1
+    flush()
+
+    font = pages.NumberFont(out)
+    total = len(out.pages)
+    for i, page in enumerate(out.pages):
+        if i == 0:
+            continue
+        if i < front_count:
+            pages.stamp(out, page, font, pages.roman(i), i % 2 == 1)
+            continue
+        number = i - front_count + 1
+        if fit_flags[number - 1]:
+            pages.fit_to_a4(out, page)
+        pages.stamp(out, page, font, str(number), number % 2 == 1)
+        if number % 200 == 0:
+            _tick(progress, "装订", number, total - front_count)
+    _tick(progress, "装订", total - front_count, total - front_count)
+
+    page_map = PageMap(front=front_count, toc_pages=front_count - 1, body=total - front_count,
+                       placements=placements, standards=ranges, entries=tuple(entries), dividers=dividers,
+                       problems=dict(problems))
+    _links(out, page_map)
+    _outline(out, plan, page_map)
+    _labels(out, front_count)
+    _metadata(out, plan)
+    out.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+    out.close()
+    for pdf in opened:
+        pdf.close()
+    stats.seconds["装订"] = time.perf_counter() - clock
+    return BindResult(page_map, stats)
+
+
+def _links(out: pikepdf.Pdf, page_map: PageMap) -> None:
+    for entry in page_map.entries:
+        if entry.target is None or entry.rect is None or entry.toc_page is None:
+            continue
+        toc_page = out.pages[entry.toc_page]  # 目录 page k is PDF page k (after the cover)
+        dest = out.pages[page_map.pdf_index(entry.target)].obj
+        annot = out.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array(list(entry.rect)),
+            Border=pikepdf.Array([0, 0, 0]), Dest=pikepdf.Array([dest, pikepdf.Name.Fit])))
+        if "/Annots" not in toc_page.obj:
+            toc_page.obj["/Annots"] = pikepdf.Array()
+        toc_page.obj["/Annots"].append(annot)
+
+
+def _outline(out: pikepdf.Pdf, plan: Plan, page_map: PageMap) -> None:
+    by_std: dict[str, list[TocEntry]] = {}
+    for e in page_map.entries:
+        if e.level == 3 and e.target is not None:
+            by_std.setdefault(e.standard, []).append(e)
+    with out.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem("封面", 0))
+        if page_map.toc_pages:
+            outline.root.append(pikepdf.OutlineItem("目录", 1))
+        for category in plan.categories:
+            cat_entry = next((e for e in page_map.entries if e.level == 1 and e.text.startswith(f"{category.id}　")),
+                             None)
+            if cat_entry is None or cat_entry.target is None:
+                continue
+            cat_item = pikepdf.OutlineItem(cat_entry.text, page_map.pdf_index(cat_entry.target))
+            for standard in category.standards:
+                rng = page_map.standards.get(standard.id)
+                if not rng:
+                    continue
+                std_item = pikepdf.OutlineItem(f"{standard.id}　{standard.short}", page_map.pdf_index(rng[0]))
+                for e in by_std.get(standard.id, []):
+                    std_item.children.append(pikepdf.OutlineItem(e.text, page_map.pdf_index(e.target)))
+                cat_item.children.append(std_item)
+            outline.root.append(cat_item)
+
+
+def _labels(out: pikepdf.Pdf, front_count: int) -> None:
+    nums = [0, pikepdf.Dictionary(P=pikepdf.String("封面"))]
+    if front_count > 1:
+        nums += [1, pikepdf.Dictionary(S=pikepdf.Name.R, St=1)]
+    if front_count < len(out.pages):
+        nums += [front_count, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+    out.Root.PageLabels = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
+
+
+def _metadata(out: pikepdf.Pdf, plan: Plan) -> None:
+    title = f"{plan.applicant}{plan.title}" if plan.applicant else plan.title
+    out.docinfo["/Title"] = pikepdf.String(title)
+    out.docinfo["/Author"] = pikepdf.String(plan.applicant or "")
+    out.docinfo["/Subject"] = pikepdf.String(plan.scheme)
+    out.docinfo["/Creator"] = pikepdf.String("dossier")
+    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        if plan.applicant:
+            meta["dc:creator"] = [plan.applicant]

@@ -1,0 +1,205 @@
+"""Pages dossier draws itself: evidence photos on A4 with a caption, and category dividers.
+
+Photos keep their bytes (img2pdf embeds a JPEG as it is) and are turned upright by their
+EXIF orientation with a placement matrix, never by re-encoding. Captions are drawn with
+reportlab in an embedded TrueType CJK font. Every drawn page leaves the footer band free.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from dossier.binder import fonts, geometry
+from dossier.binder.geometry import MM, Matrix
+from dossier.errors import EvidenceError
+
+CAPTION_SIZE = 12.0  # 小四
+MARGIN = 20 * MM
+IMAGE_KEY = pikepdf.Name("/DossierImage")
+
+
+@dataclass(frozen=True)
+class Photo:
+    path: Path
+    caption: str  # title and date, as the clerk reads it under the photo
+
+
+@dataclass(frozen=True)
+class _Frame:
+    xobject_pdf: bytes  # img2pdf's one-image PDF for this frame
+    width: int
+    height: int
+    orientation: int
+
+
+def _canvas(buf: io.BytesIO):
+    from reportlab.pdfgen import canvas
+
+    name = fonts.register()
+    # The initial font would otherwise be Helvetica, listed (unembedded) in every page's resources.
+    return canvas.Canvas(buf, pageCompression=1, initialFontName=name, initialFontSize=CAPTION_SIZE), name
+
+
+def wrap(text: str, font_name: str, size: float, width: float) -> list[str]:
+    """Break at any character (Chinese has no spaces), never wider than ``width``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, line = [], ""
+    for ch in text:
+        if ch == "\n":
+            lines.append(line)
+            line = ""
+            continue
+        if line and stringWidth(line + ch, font_name, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def _frames(path: Path) -> list[_Frame]:
+    import img2pdf
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            orientation = 1
+            try:
+                orientation = int(im.getexif().get(0x0112, 1) or 1)
+            except Exception:  # a broken EXIF block only loses the rotation
+                orientation = 1
+            if orientation not in range(1, 9):
+                orientation = 1
+            count = getattr(im, "n_frames", 1)
+            im.load()
+            sizes = []
+            for i in range(count):
+                im.seek(i)
+                sizes.append(im.size)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise EvidenceError(f"图片文件已损坏或格式无法识别（{str(e)[:80] or type(e).__name__}）") from None
+    try:
+        data = img2pdf.convert(str(path), rotation=img2pdf.Rotation.none)
+    except Exception:  # img2pdf refuses alpha channels, palettes with transparency, odd modes
+        data = img2pdf.convert(_as_jpeg_frames(path), rotation=img2pdf.Rotation.none)
+    with pikepdf.open(io.BytesIO(data)) as probe:
+        pages = len(probe.pages)
+    sizes = (sizes + [sizes[-1]] * pages)[:pages]
+    return [_Frame(data, w, h, orientation) for w, h in sizes]
+
+
+def _as_jpeg_frames(path: Path) -> list[bytes]:
+    from PIL import Image, ImageSequence
+
+    out = []
+    with Image.open(path) as im:
+        for frame in ImageSequence.Iterator(im):
+            rgb = frame.convert("RGBA")
+            flat = Image.new("RGB", rgb.size, "white")
+            flat.paste(rgb, mask=rgb.getchannel("A"))
+            buf = io.BytesIO()
+            flat.save(buf, "JPEG", quality=92)
+            out.append(buf.getvalue())
+    return out
+
+
+def orientation_matrix(orientation: int, x: float, y: float, w: float, h: float) -> Matrix:
+    """Map an image XObject's unit square to the displayed box (x, y, w, h) so the photo
+    appears upright (EXIF orientation 1–8; Pillow's ``exif_transpose`` is the reference)."""
+    return {
+        1: (w, 0, 0, h, x, y),
+        2: (-w, 0, 0, h, x + w, y),
+        3: (-w, 0, 0, -h, x + w, y + h),
+        4: (w, 0, 0, -h, x, y + h),
+        5: (0, -h, -w, 0, x + w, y + h),
+        6: (0, -h, w, 0, x, y + h),
+        7: (0, h, w, 0, x, y),
+        8: (0, h, -w, 0, x + w, y),
+    }[orientation]
+
+
+def photo_pages(photos: list[Photo]) -> tuple[pikepdf.Pdf | None, dict[Path, tuple[int, int] | EvidenceError]]:
+    """One PDF holding every photo's pages; for each photo its [start, end) page range in it,
+    or the reason it could not be used."""
+    results: dict[Path, tuple[int, int] | EvidenceError] = {}
+    prepared: list[tuple[Photo, list[_Frame]]] = []
+    for photo in photos:
+        try:
+            prepared.append((photo, _frames(photo.path)))
+        except EvidenceError as e:
+            results[photo.path] = e
+    if not prepared:
+        return None, results
+    buf = io.BytesIO()
+    c, font = _canvas(buf)
+    placements: list[tuple[_Frame, Matrix]] = []
+    index = 0
+    for photo, frames in prepared:
+        results[photo.path] = (index, index + len(frames))
+        for frame in frames:
+            upright_w, upright_h = ((frame.height, frame.width) if frame.orientation >= 5
+                                    else (frame.width, frame.height))
+            page_w, page_h = geometry.A4  # photos sit on portrait pages, like a printed album
+            c.setPageSize((page_w, page_h))
+            lines = wrap(photo.caption, font, CAPTION_SIZE, page_w - 2 * MARGIN)
+            leading = CAPTION_SIZE * 1.5
+            caption_top = geometry.FOOTER_BAND + 4 * MM + leading * len(lines)
+            c.setFont(font, CAPTION_SIZE)
+            for i, line in enumerate(lines):
+                c.drawCentredString(page_w / 2, caption_top - leading * (i + 1) + 3, line)
+            box_w = page_w - 2 * MARGIN
+            box_h = page_h - MARGIN - caption_top - 4 * MM
+            scale = min(box_w / upright_w, box_h / upright_h)
+            w, h = upright_w * scale, upright_h * scale
+            x, y = (page_w - w) / 2, caption_top + 4 * MM + (box_h - h) / 2
+            placements.append((frame, orientation_matrix(frame.orientation, x, y, w, h)))
+            c.showPage()
+            index += 1
+    c.save()
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    sources: dict[int, pikepdf.Pdf] = {}
+    frame_no: dict[int, int] = {}
+    for page, (frame, matrix) in zip(pdf.pages, placements):
+        key = id(frame.xobject_pdf)
+        if key not in sources:
+            sources[key] = pikepdf.open(io.BytesIO(frame.xobject_pdf))
+            frame_no[key] = 0
+        src_page = sources[key].pages[frame_no[key]]
+        frame_no[key] += 1
+        xobjects = src_page.Resources.XObject
+        image = pdf.copy_foreign(xobjects[list(xobjects.keys())[0]])
+        if "/Resources" not in page.obj:
+            page.obj["/Resources"] = pikepdf.Dictionary()
+        resources = page.obj["/Resources"]
+        if "/XObject" not in resources:
+            resources["/XObject"] = pikepdf.Dictionary()
+        resources["/XObject"][IMAGE_KEY] = image
+        page.contents_add(pikepdf.Stream(pdf, f"q {geometry.fmt_matrix(matrix)} cm {IMAGE_KEY} Do Q\n".encode()),
+                          prepend=True)
+    for src in sources.values():
+        src.close()
+    return pdf, results
+
+
+def divider_pages(titles: list[tuple[str, str]]) -> pikepdf.Pdf:
+    """One page per category: its number and name, large and centred."""
+    buf = io.BytesIO()
+    c, font = _canvas(buf)
+    w, h = geometry.A4
+    for number, name in titles:
+        c.setFont(font, 22)
+        c.drawCentredString(w / 2, h * 0.62, number)
+        size = 26.0
+        lines = wrap(name, font, size, w - 4 * MARGIN)
+        for i, line in enumerate(lines):
+            c.setFont(font, size)
+            c.drawCentredString(w / 2, h * 0.55 - i * size * 1.6, line)
+        c.showPage()
+    c.save()
+    return pikepdf.open(io.BytesIO(buf.getvalue()))

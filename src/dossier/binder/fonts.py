@@ -1,0 +1,57 @@
+"""A TrueType CJK font for the pages dossier draws itself (page numbers, image captions,
+category dividers).
+
+reportlab embeds (subsets) TrueType outlines only, not the CFF outlines of Noto CJK or
+Fandol, so the Song-style TrueType font of Debian's ``fonts-arphic-gbsn00lp`` is preferred;
+any other TrueType font with Chinese coverage will do. Without one, reportlab's built-in
+``STSong-Light`` CID font is used, which readers substitute but the PDF does not embed.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from pathlib import Path
+
+# Song-style first: 公文 page numbers are 宋体 digits.
+PREFERRED = (
+    "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
+    "/usr/share/fonts/truetype/arphic/gbsn00lp.ttf",
+)
+FALLBACK_CID = "STSong-Light"
+
+
+@functools.lru_cache(maxsize=1)
+def truetype_cjk_path() -> Path | None:
+    for candidate in PREFERRED:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh:fontformat=TrueType", "file"], capture_output=True,
+                                text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    files = sorted(line.split(":")[0].strip() for line in listed.splitlines() if line.strip())
+    ttf = [f for f in files if f.lower().endswith(".ttf")]
+    return Path(ttf[0]) if ttf else None
+
+
+@functools.lru_cache(maxsize=1)
+def register() -> str:
+    """Register the font with reportlab once; returns the name to pass to ``setFont``."""
+    from reportlab.pdfbase import pdfmetrics
+
+    path = truetype_cjk_path()
+    if path is not None:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont("DossierSong", str(path)))
+        return "DossierSong"
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
+    return FALLBACK_CID
+
+
+def embeds() -> bool:
+    return truetype_cjk_path() is not None
