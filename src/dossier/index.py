@@ -102,6 +102,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
             if rel not in entries:
                 entries[rel] = _Entry(disk)
 
+        fingerprint = reader_fingerprint()
+        if store.meta("reader_fingerprint") != fingerprint:
+            # New reader code may read differently: forget what the old code found.
+            store.remove(list(store.stamps()))
+            store.set_meta("reader_fingerprint", fingerprint)
         stamps = store.stamps()
         removed = store.remove(p for p in stamps if p not in entries or entries[p].error is not None)
         to_read: list[tuple[str, str, os.stat_result]] = []
@@ -221,6 +226,22 @@ def walk(project: Project) -> dict[str, _Entry]:
 
     visit(start)
     return entries
+
+
+def reader_fingerprint() -> str:
+    """Changes whenever dossier or its reader code changes (an upgrade, a fix): files read by
+    other code are read again rather than trusted."""
+    import dossier
+
+    base = Path(dossier.__file__).parent
+    parts = [getattr(dossier, "__version__", "")]
+    for path in sorted([*(base / "readers").glob("*"), base / "extract.py", base / "dates.py"]):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def _sha256(path: Path) -> str:

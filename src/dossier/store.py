@@ -335,8 +335,14 @@ def _snippet(path: str, page: int, text: str, terms: list[str], context: int) ->
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""
     snippet = prefix + window + suffix
-    marks = tuple((m.start() + len(prefix), m.end() + len(prefix)) for m in pattern.finditer(window))
-    return SearchHit(path, page, snippet, marks)
+    marks: list[tuple[int, int]] = []
+    for m in pattern.finditer(window):
+        span = (m.start() + len(prefix), m.end() + len(prefix))
+        if marks and span[0] <= marks[-1][1]:  # adjacent terms read as one highlighted phrase
+            marks[-1] = (marks[-1][0], max(marks[-1][1], span[1]))
+        else:
+            marks.append(span)
+    return SearchHit(path, page, snippet, tuple(marks))
 
 
 def _meta_get(db: sqlite3.Connection, key: str) -> str | None:

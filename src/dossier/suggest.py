@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from dossier.records import Catalog, EvidenceFile, Suggestion
 
 TOP = 3
-THRESHOLD = 1.0
+THRESHOLD = 1.5
 TITLE_WEIGHT = 3.0
 MAX_MENTIONS = 3
 KIND_BONUS = 0.5
