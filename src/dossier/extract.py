@@ -50,7 +50,8 @@ def vocabulary() -> dict:
     labels = sorted(data["date_labels"], key=len, reverse=True)
     spaced = "|".join(r"\s*".join(map(re.escape, label)) for label in labels)
     # A label starts a line or a cell: 出生日期 / 任职日期 are not evidence dates.
-    data["_label"] = re.compile(rf"(?:^|(?<=[\t|│，,；;。]))[ \u3000]*({spaced})\s*(?:[：:]|\t)\s*", re.M)
+    # The colon may be missing where a table cell holds the label ("培训时间 | 2021年5月20日").
+    data["_label"] = re.compile(rf"(?:^|(?<=[\t|│，,；;。]))[ \u3000]*({spaced})\s*[：:]?\s*", re.M)
     issuers = sorted(data["issuer_endings"], key=len, reverse=True)
     data["_issuer"] = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}(?:{'|'.join(map(re.escape, issuers))})$")
     unknown = set(data["kinds"]) - set(MATERIAL_KINDS)

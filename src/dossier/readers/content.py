@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class PageSize:
-    """A PDF page as it will be printed: points, and the /Rotate the viewer applies."""
+    """A PDF page as a viewer shows it: width and height in points with /Rotate already
+    applied (a portrait page rotated 90° is landscape here), and that /Rotate."""
 
     width: float
     height: float

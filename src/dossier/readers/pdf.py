@@ -42,20 +42,17 @@ class EncryptedPdf(EvidenceError):
 
 
 _lock = threading.Lock()  # pdfium is not thread-safe
-_default_font_info = None
 
 
 @contextlib.contextmanager
 def _no_system_fonts():
-    global _default_font_info
-    if _default_font_info is None:
-        # Kept for the life of the process: pdfium may hold on to what it was given.
-        _default_font_info = pdfium_c.FPDF_GetDefaultSystemFontInfo()
     pdfium_c.FPDF_SetSystemFontInfo(None)
     try:
         yield
     finally:
-        pdfium_c.FPDF_SetSystemFontInfo(_default_font_info)
+        # pdfium takes ownership and releases what it was given when it is replaced, so
+        # each restore hands over a fresh default (reusing one crashes on the next swap).
+        pdfium_c.FPDF_SetSystemFontInfo(pdfium_c.FPDF_GetDefaultSystemFontInfo())
 
 
 def read_pdf(data: bytes) -> Content:
