@@ -406,3 +406,16 @@ def test_all_good_when_everything_is_met(tmp_path):
     report = run(small, make_project(tmp_path, period=("2021-01-01", "2021-12-31")), ev)
     assert [f.status for f in report.findings] == ["met", "declared"]
     assert report.all_good
+
+
+def test_unit_taken_from_path_when_no_unit_column(tmp_path, cat):
+    """Without 主体, a file under 材料/…/大坡镇/ counts for 大坡镇; a file naming two townships
+    counts for neither and is warned about. This test ensures folder-organised evidence
+    covers units without a manifest, but never by guessing between two."""
+    project = make_project(tmp_path, units={"townships": ["城关镇", "大坡镇", "六景镇"]})
+    ev = Evidence()
+    ev.add("10.1.2 工作站/大坡镇/挂牌.jpg", "10.1.2", kind="照片")
+    ev.add("城关镇六景镇联合工作站.pdf", "10.1.2")
+    f = run(cat, project, ev).finding("10.1.2")
+    assert messages(f) == ["城关镇、六景镇未见工作站材料（1/3，需≥50%）"]
+    assert [w.code for w in f.warnings if w.code == "no-unit"] == ["no-unit"]

@@ -231,14 +231,24 @@ def _by_unit(rule: Rule, ctx: Context, out: Outcome, roster: tuple[str, ...],
     found: dict[str, list[Evidence]] = {u: [] for u in roster}
     key = rule.get("units")
     for e in pool:
-        unit = norm(e.unit)
+        unit = norm(e.unit) or unit_from_path(e.path, known)
         if not unit:
-            out.warn("no-unit", f"{e.path} 未填写主体，无法计入各{unit_label(key)}的统计（请在材料清单“主体”列填写）")
+            out.warn("no-unit", f"{e.path} 未填写主体，路径中也没有{unit_label(key)}名称，无法计入各{unit_label(key)}的统计"
+                                f"（请在材料清单“主体”列填写）")
         elif unit not in known:
             out.warn("unit-not-in-roster", f"{e.path} 的主体“{e.unit.strip()}”不在 units.{key} 名单中，未计入")
         else:
             found[known[unit]].append(e)
     return found
+
+
+def unit_from_path(path: str, known: dict[str, str]) -> str:
+    """The one roster name written in a file's folders or name (``材料/10.1.2 工作站/城关镇/牌子.jpg``),
+    for files without a 主体; "" when none or several appear (a longer name wins over its part)."""
+    folded = norm(path)
+    found = [u for u in known if u and u in folded]
+    found = [u for u in found if not any(u != v and u in v for v in found)]
+    return found[0] if len(found) == 1 else ""
 
 
 # --------------------------------------------------------------------------- evaluators
@@ -325,7 +335,8 @@ def training_register(rule: Rule, ctx: Context) -> Outcome:
     role_text = "、".join(roles)
     reg = ctx.registers.training(rel)
     if not reg.sheet.found:
-        out.problem("register-missing", f"未找到 {rel}，无法核对{role_text}的入职培训和轮训情况")
+        why = reg.sheet.error or f"未找到 {rel}"
+        out.problem("register-missing", f"{why}，无法核对{role_text}的入职培训和轮训情况")
         return out
     if reg.sheet.error:
         out.problem("register-unreadable", f"{rel} 无法读取：{reg.sheet.error}")
@@ -393,7 +404,8 @@ def register_deadline(rule: Rule, ctx: Context) -> Outcome:
     rel = rule.get("register")
     sheet = ctx.registers.sheet(rel)
     if not sheet.found:
-        out.warn("register-missing", f"未找到 {rel}，未核对期限（如有相关情况，请建立该台账）")
+        why = sheet.error or f"未找到 {rel}"
+        out.warn("register-missing", f"{why}，未核对期限（如有相关情况，请建立该台账）")
         return out
     if sheet.error:
         out.problem("register-unreadable", f"{rel} 无法读取：{sheet.error}")

@@ -37,7 +37,9 @@ def render(report: CheckReport, catalog: Catalog, *, by_department: bool = False
 def _verdict(con: Console, report: CheckReport, catalog: Catalog) -> None:
     s = report.summary
     if report.eligible:
-        con.print(Text(f"检查结论：{verdict(report)}（未发现负面清单违反项）", style="bold green"))
+        todo = len(gaps(report, catalog))
+        tail = f"；还有 {todo} 项需要补充材料" if todo else ""
+        con.print(Text(f"检查结论：{verdict(report)}（未发现负面清单违反项）{tail}", style="bold green"))
     else:
         items = "、".join(f.id for f in violated(report))
         con.print(Text(f"检查结论：{verdict(report)} —— 负面清单 {items} 在申报前回溯期内有登记的事件", style="bold red"))
