@@ -1,0 +1,326 @@
+"""``dossier build``: the whole packet in one run — index (incremental) → check → bind →
+documents with the real page numbers → 材料清单 with page ranges.
+
+Every output is written to a temporary file beside its target and renamed only after all
+of them are complete, so an interrupted or failed build leaves the previous packet intact.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+import unicodedata
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+from dossier import atomic
+from dossier import catalog as catalog_lib
+from dossier import check as check_lib
+from dossier import ids
+from dossier import index as index_lib
+from dossier import project as project_lib
+from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind)
+from dossier.binder.bind import OFFICE_FORMATS, BindStats
+from dossier.binder.model import page_range
+from dossier.errors import DossierError
+from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
+
+PDF_NAME = "证明材料汇编.pdf"
+MANIFEST_NAME = "材料清单.xlsx"
+PAGE_MAP_NAME = "pagemap.json"
+DOSSIER_TITLE = "证明材料汇编"
+STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材料", "not_applicable": "不适用",
+             "declared": "已承诺", "undeclared": "未承诺", "violated": "存在负面情形"}
+GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
+# progress(stage, done, total); stages: 索引, 转换, 装订, 文书
+Progress = Callable[[str, int, int], None]
+
+
+class BuildRefused(DossierError):
+    """``--strict`` and check found gaps: nothing is written."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[Path, ...]
+    page_map: PageMap
+    report: CheckReport
+    gaps: tuple[str, ...]  # Chinese lines: what check still finds missing
+    total_pages: int
+    files_bound: int
+    left_out: Mapping[str, str]  # path → why it is not in the dossier
+    seconds: Mapping[str, float]
+    index_reused: int
+    index_read: int
+    conversions_reused: int
+    conversions_done: int
+    stats: BindStats = field(default_factory=BindStats)
+
+
+def page_map_path(project: Project) -> Path:
+    return project.state_dir / PAGE_MAP_NAME
+
+
+def gap_lines(report: CheckReport, catalog: Catalog) -> list[str]:
+    lines = []
+    if not report.eligible:
+        lines.append("存在负面工作清单情形，不予推荐")
+    for finding in report.findings:
+        if finding.status in GAP_STATUSES:
+            std = catalog.get(finding.id)
+            detail = "；".join(p.message for p in finding.problems)
+            lines.append(f"{finding.id} {std.short if std else ''}：{STATUS_CN[finding.status]}"
+                         + (f"（{detail}）" if detail else ""))
+    for problem in report.manifest:
+        where = f"{problem.source}第{problem.row}行" if problem.row else problem.source
+        lines.append(f"{where}：{problem.message}")
+    for f in report.files:
+        if f.status == "error":
+            lines.append(f"{f.path}：{f.message}")
+    return lines
+
+
+def _resolve_disk(root: Path, rel: str) -> Path:
+    """The file on disk for a project-relative NFC path (macOS copies may be NFD on disk)."""
+    direct = root / rel
+    if direct.exists():
+        return direct
+    current = root
+    for part in rel.split("/"):
+        candidate = current / part
+        if not candidate.exists() and current.is_dir():
+            want = unicodedata.normalize("NFC", part)
+            candidate = next((c for c in current.iterdir() if unicodedata.normalize("NFC", c.name) == want),
+                             candidate)
+        current = candidate
+    return current
+
+
+def _format_of(path: str) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("jpg", "jpeg", "png", "tif", "tiff", "bmp"):
+        return "image"
+    return suffix if suffix == "pdf" or suffix in OFFICE_FORMATS else "unsupported"
+
+
+def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Mapping[str, EvidenceFile],
+              assignments: list[Assignment], *, dividers: bool = True) -> tuple[Plan, dict[str, list[Evidence]]]:
+    """The dossier's order: categories → standards (catalog order) → their evidence; the
+    negative-list items last. Titles and dates come from the manifest when given, else the file."""
+    by_id: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        by_id.setdefault(ids.normalize(a.indicator), []).append(a)
+    evidence: dict[str, list[Evidence]] = {}
+
+    def section(std) -> StandardSection:
+        finding = report.finding(std.id)
+        merged = {e.path: e for e in check_lib.merge_evidence(std.id, by_id.get(std.id, ()), dict(files))}
+        entries, used = [], []
+        for path in (finding.evidence if finding else ()):
+            ev = merged.get(path) or Evidence(path, std.id, Path(path).stem, "", None, None, "register",
+                                              path not in files or files[path].ok)
+            used.append(ev)
+            entries.append(FileEntry(path, ev.title, ev.date))
+        evidence[std.id] = used
+        return StandardSection(std.id, std.short, finding.status if finding else "missing", tuple(entries))
+
+    categories = [CategorySection(c.id, c.name, tuple(section(s) for s in c.standards)) for c in catalog.categories]
+    if catalog.negative_items:
+        categories.append(CategorySection("N", catalog.negative_name,
+                                          tuple(section(s) for s in catalog.negative_items)))
+    plan = Plan(DOSSIER_TITLE, project.applicant, catalog.scheme, project.application_date, tuple(categories),
+                dividers=dividers)
+    return plan, evidence
+
+
+def make_sources(project: Project, plan: Plan, files: Mapping[str, EvidenceFile]) -> dict[str, Source]:
+    sources = {}
+    for category in plan.categories:
+        for std in category.standards:
+            for entry in std.files:
+                if entry.path in sources:
+                    continue
+                ef = files.get(entry.path)
+                disk = _resolve_disk(project.root, entry.path)
+                if ef is not None:
+                    fmt = ef.format if ef.format != "image" else "image"
+                    error = ef.error or (None if fmt in ("pdf", "image") or fmt in OFFICE_FORMATS
+                                         else "文件格式不受支持")
+                    sources[entry.path] = Source(entry.path, disk, fmt, ef.sha256, error)
+                else:  # a register (台账) proving a standard without being in the evidence folder
+                    fmt = _format_of(entry.path)
+                    sources[entry.path] = Source(entry.path, disk, fmt, "",
+                                                 None if fmt != "unsupported" else "文件格式不受支持")
+    return sources
+
+
+def page_refs(plan: Plan, page_map: PageMap, evidence: Mapping[str, list[Evidence]]):
+    """Per standard, its evidence with the pages where it is bound (documents.PageRef)."""
+    from dossier.documents import PageRef
+
+    refs = {}
+    for category in plan.categories:
+        for std in category.standards:
+            items = []
+            for ev in evidence.get(std.id, ()):
+                placed = page_map.placements.get(ev.path)
+                items.append(PageRef(ev.path, ev.title, ev.date, ev.doc_number,
+                                     placed.first if placed else None, placed.last if placed else None))
+            refs[std.id] = items
+    return refs
+
+
+MANIFEST_HEADERS = ("指标编号", "文件", "材料名称", "材料类型", "日期", "主体", "备注", "页码", "装订情况")
+
+
+def write_manifest(target: Path, plan: Plan, page_map: PageMap, evidence: Mapping[str, list[Evidence]],
+                   notes: Mapping[tuple[str, str], str]) -> None:
+    """材料清单.xlsx as resolved: one row per file × standard, with its page range; usable again
+    as an input manifest (the first seven columns are the manifest's own)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "材料清单"
+    sheet.append(list(MANIFEST_HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for category in plan.categories:
+        for std in category.standards:
+            for ev in evidence.get(std.id, ()):
+                placed = page_map.placements.get(ev.path)
+                if placed is None:
+                    pages, state = "", f"未装订：{page_map.problems.get(ev.path, '无法读取')}"
+                elif placed.standard == std.id:
+                    pages, state = page_range(placed.first, placed.last), "已装订"
+                else:
+                    pages, state = page_range(placed.first, placed.last), f"已在 {placed.standard} 下装订"
+                sheet.append([std.id, ev.path, ev.title, ev.kind, ev.date, ev.unit or "",
+                              notes.get((std.id, ev.path), ""), pages, state])
+                if ev.date:
+                    sheet.cell(sheet.max_row, 5).number_format = "yyyy-mm-dd"
+    for col, width in zip("ABCDEFGHI", (10, 48, 40, 10, 12, 14, 20, 10, 22)):
+        sheet.column_dimensions[col].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=cell.column in (2, 3))
+    sheet.freeze_panes = "A2"
+    book.save(target)
+
+
+def _snippets(page_map: PageMap, files: Mapping[str, EvidenceFile], plan: Plan) -> dict[str, list[str]]:
+    """Text verify looks for on a file's pages: from the index's text for text evidence, the
+    caption's title for photos."""
+    from dossier.verify import distinctive
+
+    titles = {f.path: f.title for c in plan.categories for s in c.standards for f in s.files}
+    out = {}
+    for path, placed in page_map.placements.items():
+        ef = files.get(path)
+        if ef is not None and ef.format == "image":
+            out[path] = [distinctive(titles.get(path, ""), caption=True)]
+        elif ef is not None and ef.page_texts:
+            # Spreadsheet cells are often clipped by their column width when printed: only
+            # the start of a cell is sure to show.
+            # The index starts each sheet's text with the sheet's name, which is not printed.
+            short = ef.format in ("xlsx", "xls", "et")
+            text = ef.page_texts[0].split("\n", 1)[-1] if short else ef.page_texts[0]
+            out[path] = [s for s in (distinctive(text, length=4 if short else 12),) if s]
+    return out
+
+
+def _titles(plan: Plan) -> dict[str, list[str]]:
+    """Every title a file is printed under (a manifest row may name it differently per standard)."""
+    out: dict[str, list[str]] = {}
+    for c in plan.categories:
+        for s in c.standards:
+            for f in s.files:
+                if f.title not in out.setdefault(f.path, []):
+                    out[f.path].append(f.title)
+    return out
+
+
+def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the packet under 输出/. Raises BuildRefused (exit 1, nothing written) with
+    ``strict`` while check finds gaps."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    project = project_lib.load(project_dir)
+    catalog = catalog_lib.load(project.catalog, base=project.root)
+    index = index_lib.run_index(project, catalog, progress=(
+        (lambda phase, done, total: progress("索引", done, total)) if progress else None))
+    seconds["索引"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    report = check_lib.evaluate(catalog, project, index.files, index.assignments, index.manifest_problems,
+                                registers_root=project.root)
+    gaps = gap_lines(report, catalog)
+    seconds["检查"] = time.perf_counter() - clock
+    if strict and gaps:
+        shown = "\n  ".join(gaps[:30]) + (f"\n  ……另有{len(gaps) - 30}项" if len(gaps) > 30 else "")
+        raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")
+
+    files = {f.path: f for f in index.files}
+    plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers)
+    sources = make_sources(project, plan, files)
+    notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
+
+    out_dir = project.output_dir
+    cache_dir = project.state_dir / "pdf-cache"
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="build-", dir=project.state_dir))
+    try:
+        with ExitStack() as commit:
+            # Entered in this order, renamed in reverse when every output is complete.
+            tmp = {name: commit.enter_context(atomic.atomic_path(out_dir / name))
+                   for name in (PDF_NAME, MANIFEST_NAME, "申报表.docx", "请示.docx", "自评报告.docx")}
+            tmp_map = commit.enter_context(atomic.atomic_path(page_map_path(project)))
+            clock = time.perf_counter()
+            bound = bind(plan, sources, tmp[PDF_NAME], cache_dir=cache_dir, workdir=workdir,
+                         cover_template=_template(project, "封面"), toc_template=_template(project, "目录"),
+                         progress=progress)
+            seconds.update(bound.stats.seconds)
+            page_map = bound.page_map
+
+            clock = time.perf_counter()
+            from dossier.documents import render_all
+
+            docs_dir = workdir / "docs"
+            docs_dir.mkdir()
+            if progress:
+                progress("文书", 0, 4)
+            render_all(project, catalog, report, page_refs(plan, page_map, evidence), out_dir=docs_dir)
+            for name in ("申报表.docx", "请示.docx", "自评报告.docx"):
+                shutil.move(str(docs_dir / name), tmp[name])
+            write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
+            stored = json.loads(page_map.to_json())
+            stored["snippets"] = _snippets(page_map, files, plan)
+            stored["titles"] = _titles(plan)
+            stored["applicant"] = project.applicant
+            tmp_map.write_text(json.dumps(stored, ensure_ascii=False, indent=1), encoding="utf-8")
+            if progress:
+                progress("文书", 4, 4)
+            seconds["文书"] = time.perf_counter() - clock
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    outputs = tuple(out_dir / n for n in (PDF_NAME, "申报表.docx", "请示.docx", "自评报告.docx", MANIFEST_NAME))
+    return BuildResult(
+        outputs=outputs, page_map=page_map, report=report, gaps=tuple(gaps),
+        total_pages=page_map.front + page_map.body, files_bound=len(page_map.placements),
+        left_out=dict(page_map.problems), seconds=seconds, index_reused=index.stats.reused,
+        index_read=index.stats.read, conversions_reused=bound.stats.reused,
+        conversions_done=bound.stats.converted, stats=bound.stats)
+
+
+def _template(project: Project, name: str) -> Path | None:
+    written = project.templates.get(name)
+    return Path(written) if written else None

@@ -1,0 +1,347 @@
+"""``dossier verify``: prove every printed page reference against the built PDF.
+
+The page map in 输出/.dossier/ only says what to look for; every fact is read back from
+the PDF itself: the page exists, its footer carries the printed number, it holds text of
+the evidence the reference names, the 目录's links and the bookmarks land on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier import project as project_lib
+from dossier.binder import geometry
+from dossier.binder.model import PageMap, Placement, page_range
+from dossier.binder.pages import roman
+from dossier.errors import UsageError
+
+DOC_NAMES = ("自评报告.docx", "申报表.docx", "请示.docx")
+REFERENCE = re.compile(r"见汇编第(\d+)(?:[–\-—~～至](\d+))?页")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    where: str  # 目录第2页 / 自评报告.docx / 书签 / 第23页
+    message: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    pdf: Path
+    pages: int
+    checked: int  # references and pages checked
+    mismatches: tuple[Mismatch, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text.replace("\ufffe", "-"))
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def distinctive(text: str, *, caption: bool = False, length: int = 12) -> str:
+    """A short run of the evidence's own text to look for on its first bound page: the
+    first long unbroken run (no spaces) near the start, cut to ``length`` characters."""
+    if caption:
+        return _norm(text)[:length]
+    best = ""
+    for line in text.splitlines()[:40]:
+        for token in line.split():
+            token = _norm(token)
+            meaningful = sum(1 for ch in token if ch.isalnum())
+            if meaningful < 4 or token.isdigit():
+                continue
+            if len(token) >= min(6, length):
+                return token[:length]
+            if len(token) > len(best):
+                best = token
+    return best[:length]
+
+
+class _Pdf:
+    """Text of the built PDF, page by page, read once."""
+
+    def __init__(self, path: Path):
+        import pypdfium2 as pdfium
+
+        self.doc = pdfium.PdfDocument(str(path))
+        self.count = len(self.doc)
+        self._text: dict[int, str] = {}
+        self._footer: dict[int, str] = {}
+
+    def _read(self, index: int) -> None:
+        page = self.doc[index]
+        textpage = page.get_textpage()
+        width = page.get_width()
+        self._text[index] = _norm(textpage.get_text_range())
+        self._footer[index] = _norm(textpage.get_text_bounded(0, 0, width, geometry.FOOTER_BAND - 1))
+        textpage.close()
+        page.close()
+
+    def text(self, index: int) -> str:
+        if index not in self._text:
+            self._read(index)
+        return self._text[index]
+
+    def footer(self, index: int) -> str:
+        if index not in self._footer:
+            self._read(index)
+        return self._footer[index]
+
+    def text_in(self, index: int, rect) -> str:
+        page = self.doc[index]
+        textpage = page.get_textpage()
+        try:
+            return _norm(textpage.get_text_bounded(*rect))
+        finally:
+            textpage.close()
+            page.close()
+
+    def close(self) -> None:
+        self.doc.close()
+
+
+def _load(project_dir: Path | str):
+    project = project_lib.load(project_dir)
+    pdf_path = project.output_dir / "证明材料汇编.pdf"
+    map_path = project.state_dir / "pagemap.json"
+    if not pdf_path.is_file():
+        raise UsageError(f"找不到 {pdf_path}：请先运行 dossier build 生成申报材料")
+    if not map_path.is_file():
+        raise UsageError(f"找不到页码记录 {map_path}：请重新运行 dossier build")
+    try:
+        stored = json.loads(map_path.read_text(encoding="utf-8"))
+        page_map = PageMap.from_json(json.dumps(stored))
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"页码记录 {map_path} 已损坏：请重新运行 dossier build") from None
+    return project, pdf_path, page_map, stored.get("snippets", {}), stored.get("titles", {})
+
+
+def verify(project_dir: Path | str) -> VerifyResult:
+    project, pdf_path, page_map, snippets, titles = _load(project_dir)
+    import pikepdf
+
+    problems: list[Mismatch] = []
+    checked = 0
+    try:
+        pdf = _Pdf(pdf_path)
+        structure = pikepdf.open(pdf_path)
+    except Exception as e:  # pdfium and qpdf raise their own types for a damaged file
+        return VerifyResult(pdf_path, 0, 0, (Mismatch(pdf_path.name, f"无法打开：{e}"),))
+    try:
+        expected_pages = page_map.front + page_map.body
+        if pdf.count != expected_pages:
+            problems.append(Mismatch(pdf_path.name, f"共{pdf.count}页，应为{expected_pages}页"))
+
+        def body_index(number: int) -> int:
+            return page_map.front + number - 1
+
+        def has_page(number: int, where: str) -> bool:
+            if not 1 <= number <= page_map.body or body_index(number) >= pdf.count:
+                problems.append(Mismatch(where, f"第{number}页不存在（汇编正文共{page_map.body}页）"))
+                return False
+            return True
+
+        # Every page carries its number; front matter in Roman numerals, the cover none.
+        for index in range(1, pdf.count):
+            label = roman(index) if index < page_map.front else str(index - page_map.front + 1)
+            checked += 1
+            if pdf.footer(index) != _norm(f"— {label} —"):
+                where = f"目录第{index}页" if index < page_map.front else f"第{label}页"
+                shown = pdf.footer(index) or "无页码"
+                problems.append(Mismatch(where, f"页脚应印“— {label} —”，实际为“{shown}”"))
+
+        def evidence_on(path: str, first: int, last: int, where: str) -> None:
+            nonlocal checked
+            if not (has_page(first, where) and has_page(last, where)):
+                return
+            checked += 1
+            for snippet in snippets.get(path, ()):
+                if snippet and snippet not in pdf.text(body_index(first)):
+                    problems.append(Mismatch(where, f"第{first}页上找不到“{path}”的内容（应有“{snippet}”）"))
+
+        def printed_range(text: str) -> tuple[int, int] | None:
+            m = re.search(r"(\d+)(?:[–\-](\d+))?", text)
+            if not m:
+                return None
+            return int(m.group(1)), int(m.group(2) or m.group(1))
+
+        # 目录: each entry printed where the map says, its link lands on its page.
+        links = _links(structure, page_map.front)
+        for entry in page_map.entries:
+            if entry.toc_page is None:
+                if entry.kind in ("bound", "reference"):
+                    problems.append(Mismatch("目录", f"“{entry.text}”在目录中找不到"))
+                continue
+            where = f"目录第{entry.toc_page}页“{entry.text}”"
+            page_text = pdf.text(entry.toc_page)
+            checked += 1
+            if _norm(entry.text)[:8] not in page_text or _norm(entry.pages) not in page_text:
+                problems.append(Mismatch(where, f"目录页上没有印出“{entry.text} {entry.pages}”"))
+                continue
+            if entry.target is None:
+                continue
+            printed = printed_range(entry.pages)
+            if printed is None:
+                continue
+            placed = page_map.placements.get(entry.path) if entry.path else None
+            if placed is not None:
+                if printed != (placed.first, placed.last):
+                    problems.append(Mismatch(where, f"印的页码 {entry.pages} 与装订位置第{page_range(placed.first, placed.last)}页不符"))
+                evidence_on(entry.path, printed[0], printed[1], where)
+            else:
+                has_page(printed[0], where)
+            target_index = body_index(printed[0])
+            hits = [rect for page, rect, dest in links if page == entry.toc_page and dest == target_index]
+            if not hits:
+                problems.append(Mismatch(where, f"没有指向第{printed[0]}页的链接"))
+            elif not any(_norm(entry.pages) in pdf.text_in(entry.toc_page, rect) for rect in hits):
+                problems.append(Mismatch(where, f"指向第{printed[0]}页的链接不在这一行上"))
+
+        # Bookmarks: the same pages as the 目录.
+        checked += _check_outline(structure, page_map, problems)
+
+        # Documents and 材料清单: every “见汇编第…页” names a bound file's exact pages.
+        by_range: dict[tuple[int, int], list[Placement]] = {}
+        for placed in page_map.placements.values():
+            by_range.setdefault((placed.first, placed.last), []).append(placed)
+        for name in DOC_NAMES:
+            path = project.output_dir / name
+            if not path.is_file():
+                problems.append(Mismatch(name, "文件不存在，请重新运行 dossier build"))
+                continue
+            for text in _docx_texts(path):
+                for m in REFERENCE.finditer(text):
+                    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+                    where = f"{name}“{text[:40]}”"
+                    checked += 1
+                    candidates = [p for p in by_range.get((first, last), ())
+                                  if any(_norm(t) in _norm(text) for t in titles.get(p.path, [p.title]))]
+                    if not candidates:
+                        problems.append(Mismatch(where, f"{m.group(0)} 与汇编中该材料的页码不符"))
+                        continue
+                    evidence_on(candidates[0].path, first, last, where)
+        manifest = project.output_dir / "材料清单.xlsx"
+        if manifest.is_file():
+            checked += _check_manifest(manifest, page_map, problems, evidence_on)
+        else:
+            problems.append(Mismatch("材料清单.xlsx", "文件不存在，请重新运行 dossier build"))
+    finally:
+        pdf.close()
+        structure.close()
+    return VerifyResult(pdf_path, pdf.count, checked, tuple(problems))
+
+
+def _links(pdf, front: int) -> list[tuple[int, tuple, int]]:
+    """(目录 page, rect, destination page index) of every link on the 目录 pages."""
+    index_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    found = []
+    for i in range(1, min(front, len(pdf.pages))):
+        for annot in pdf.pages[i].obj.get("/Annots", []) or []:
+            if annot.get("/Subtype") != "/Link":
+                continue
+            dest = annot.get("/Dest")
+            if dest is None and "/A" in annot:
+                dest = annot.A.get("/D")
+            if dest is None or len(dest) == 0:
+                continue
+            target = index_of.get(dest[0].objgen)
+            if target is not None:
+                found.append((i, tuple(float(v) for v in annot.Rect), target))
+    return found
+
+
+def _check_outline(pdf, page_map: PageMap, problems: list[Mismatch]) -> int:
+    import pikepdf
+
+    index_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    expected: dict[str, int] = {}
+    for entry in page_map.entries:
+        if entry.level in (1, 3) and entry.target is not None and entry.kind in ("category", "bound", "reference"):
+            expected.setdefault(f"{entry.level}:{entry.standard}:{entry.text}", page_map.pdf_index(entry.target))
+    for std, rng in page_map.standards.items():
+        if rng:
+            expected[f"2:{std}"] = page_map.pdf_index(rng[0])
+    seen = 0
+    with pdf.open_outline() as outline:
+        def walk(items, depth, std):
+            nonlocal seen
+            for item in items:
+                dest = item.destination
+                if isinstance(dest, pikepdf.Array) and len(dest):
+                    page = index_of.get(dest[0].objgen)
+                elif isinstance(dest, int):
+                    page = dest
+                else:
+                    page = None
+                title = str(item.title)
+                if depth == 1:
+                    key = f"1:None:{title}"
+                elif depth == 2:
+                    std = title.split("\u3000")[0]
+                    key = f"2:{std}"
+                else:
+                    key = f"3:{std}:{title}"
+                want = expected.get(key)
+                if want is not None:
+                    seen += 1
+                    if page != want:
+                        problems.append(Mismatch(f"书签“{title}”",
+                                                 f"指向PDF第{(page or 0) + 1}页，应为第{want + 1}页"))
+                walk(item.children, depth + 1, std)
+
+        roots = [i for i in outline.root if str(i.title) not in ("封面", "目录")]
+        walk(roots, 1, None)
+    missing = len(expected) - seen
+    if missing > 0:
+        problems.append(Mismatch("书签", f"缺少{missing}个书签"))
+    return seen
+
+
+def _docx_texts(path: Path) -> list[str]:
+    import docx
+
+    doc = docx.Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                texts.append(cell.text)
+    return texts
+
+
+def _check_manifest(path: Path, page_map: PageMap, problems: list[Mismatch], evidence_on) -> int:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True).active
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c or "") for c in next(rows, ())]
+    if "文件" not in header or "页码" not in header:
+        problems.append(Mismatch(path.name, "缺少“文件”或“页码”列"))
+        return 0
+    col_file, col_pages = header.index("文件"), header.index("页码")
+    count = 0
+    for n, row in enumerate(rows, 2):
+        file, pages = row[col_file], row[col_pages]
+        if not file or not pages:
+            continue
+        count += 1
+        placed = page_map.placements.get(str(file))
+        m = re.fullmatch(r"(\d+)(?:[–\-](\d+))?", str(pages).strip())
+        where = f"{path.name}第{n}行"
+        if placed is None or m is None:
+            problems.append(Mismatch(where, f"{file} 的页码 {pages} 在汇编中找不到"))
+            continue
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if (first, last) != (placed.first, placed.last):
+            problems.append(Mismatch(where, f"{file} 的页码 {pages} 与装订位置 {page_range(placed.first, placed.last)} 不符"))
+            continue
+        evidence_on(str(file), first, last, where)
+    return count
