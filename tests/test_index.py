@@ -8,7 +8,6 @@ import shutil
 import time
 
 import docx
-import openpyxl
 import pytest
 from PIL import Image
 from reportlab.pdfbase import pdfmetrics
@@ -16,7 +15,6 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from dossier import catalog as catalog_lib
-from dossier import index as index_lib
 from dossier import project as project_lib
 from dossier import readers
 from dossier.index import load_index, run_index, search

@@ -14,12 +14,11 @@ import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
-import stat as stat_lib
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterator
 
 from dossier import assign as assign_lib
 from dossier import manifest as manifest_lib
@@ -31,6 +30,7 @@ TIME_LIMIT = 60.0
 LEGACY_SUFFIXES = (".doc", ".wps", ".xls", ".et")
 # Files the operating system or Office leaves beside documents; never evidence.
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+PROJECT_FILES = frozenset({"dossier.yaml", *manifest_lib.NAMES})
 OUTSIDE_LINK = "符号链接指向项目文件夹之外，出于安全考虑未读取"
 NO_PERMISSION_DIR = "没有读取此文件夹的权限，其中的文件未读取"
 
@@ -136,8 +136,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         if to_read:
             cache = state / "legacy"
             _convert_legacy(root, [d for _, d, _ in to_read if d.lower().endswith(LEGACY_SUFFIXES)], cache, progress)
-            for (rel, disk, st), ef in zip(to_read, read_files(root, [d for _, d, _ in to_read], legacy_cache=cache,
-                                                               jobs=jobs, time_limit=time_limit, progress=progress)):
+            disks = [d for _, d, _ in to_read]
+            # Each file is committed as it arrives: an interrupted run keeps what it read.
+            for number, ef in iter_read(root, disks, legacy_cache=cache, jobs=jobs, time_limit=time_limit,
+                                        progress=progress):
+                rel, disk, st = to_read[number]
                 size = st.st_size if st is not None else ef.size
                 mtime = st.st_mtime if st is not None else ef.mtime
                 ef = store_lib.with_path(ef, rel, size=size, mtime=mtime)
@@ -206,6 +209,8 @@ def walk(project: Project) -> dict[str, _Entry]:
             name = child.name
             if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
                 continue
+            if directory == root and name in PROJECT_FILES:
+                continue  # evidence_dir "." must not turn the settings into evidence
             path = Path(child.path)
             rel, disk = rel_of(path)
             if child.is_symlink():
@@ -332,12 +337,21 @@ def _context():
 
 def read_files(root: Path, disks: list[str], *, legacy_cache: Path | None = None, jobs: int | None = None,
                time_limit: float = TIME_LIMIT, progress: Progress | None = None) -> list[EvidenceFile]:
-    """Read ``disks`` (project-relative) in parallel; results in the same order. Never raises
-    for a file: one that exceeds ``time_limit`` seconds or kills its worker gets an error."""
+    """Read ``disks`` (project-relative) in parallel; results in the same order."""
+    results: list[EvidenceFile | None] = [None] * len(disks)
+    for number, ef in iter_read(root, disks, legacy_cache=legacy_cache, jobs=jobs, time_limit=time_limit,
+                                progress=progress):
+        results[number] = ef
+    return results  # type: ignore[return-value]
+
+
+def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None, jobs: int | None = None,
+              time_limit: float = TIME_LIMIT, progress: Progress | None = None) -> Iterator[tuple[int, EvidenceFile]]:
+    """Yield (position in ``disks``, record) as each file is read, in worker processes. Never
+    raises for a file: one that exceeds ``time_limit`` seconds or kills its worker gets an error."""
     total = len(disks)
-    results: list[EvidenceFile | None] = [None] * total
     if not total:
-        return []
+        return
     jobs = max(1, min(jobs or os.cpu_count() or 1, total))
     ctx = _context()
     pending = list(range(total))
@@ -351,6 +365,7 @@ def read_files(root: Path, disks: list[str], *, legacy_cache: Path | None = None
         proc.start()
         child.close()
         workers[parent] = {"proc": proc, "task": None, "started": 0.0}
+        feed(parent)
 
     def feed(conn) -> None:
         w = workers[conn]
@@ -361,53 +376,44 @@ def read_files(root: Path, disks: list[str], *, legacy_cache: Path | None = None
         else:
             w["task"] = None
 
-    def retire(conn, reason: str | None) -> None:
-        nonlocal done
+    def retire(conn, reason: str) -> tuple[int, EvidenceFile]:
         w = workers.pop(conn)
         if w["proc"].is_alive():
             w["proc"].kill()
         w["proc"].join()
         conn.close()
-        if w["task"] is not None and reason:
-            results[w["task"]] = _failed(root, disks[w["task"]], reason)
-            done += 1
-            if progress:
-                progress("read", done, total)
+        if pending:
+            spawn()
+        return w["task"], _failed(root, disks[w["task"]], reason)
 
     try:
-        for _ in range(jobs):
-            spawn()
-        for conn in list(workers):
-            feed(conn)
         if progress:
             progress("read", 0, total)
+        for _ in range(jobs):
+            spawn()
         while any(w["task"] is not None for w in workers.values()):
             busy = [c for c, w in workers.items() if w["task"] is not None]
             now = time.monotonic()
             wait_for = min(max(0.05, workers[c]["started"] + time_limit - now) for c in busy)
+            finished: list[tuple[int, EvidenceFile]] = []
             for conn in multiprocessing.connection.wait(busy, timeout=wait_for):
                 try:
-                    number, ef = conn.recv()
+                    finished.append(conn.recv())
                 except (EOFError, OSError):
                     # The reader crashed its process (a native library on a hostile file).
-                    retire(conn, "读取此文件时程序异常退出，文件可能已损坏")
-                    if pending:
-                        spawn()
-                        feed(list(workers)[-1])
+                    finished.append(retire(conn, "读取此文件时程序异常退出，文件可能已损坏"))
                     continue
-                results[number] = ef
-                done += 1
-                if progress:
-                    progress("read", done, total)
                 feed(conn)
             now = time.monotonic()
             for conn in [c for c, w in workers.items() if w["task"] is not None and now - w["started"] > time_limit]:
-                retire(conn, f"读取超时（超过 {time_limit:g} 秒），已跳过；文件可能已损坏或过于复杂")
-                if pending:
-                    spawn()
-                    feed(list(workers)[-1])
+                finished.append(retire(conn, f"读取超时（超过 {time_limit:g} 秒），已跳过；文件可能已损坏或过于复杂"))
+            for item in finished:
+                done += 1
+                if progress:
+                    progress("read", done, total)
+                yield item
     finally:
-        for conn, w in list(workers.items()):
+        for conn in list(workers):
             try:
                 conn.send(None)
             except OSError:
@@ -418,4 +424,3 @@ def read_files(root: Path, disks: list[str], *, legacy_cache: Path | None = None
                 w["proc"].kill()
                 w["proc"].join()
             conn.close()
-    return [r if r is not None else _failed(root, disks[i], "读取失败") for i, r in enumerate(results)]

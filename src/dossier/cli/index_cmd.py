@@ -113,17 +113,18 @@ def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None) ->
         out.print(f"  ……其余 {len(by_file) - limit} 个文件的建议请运行 dossier suggestions 查看")
 
 
-@click.command("index")
-@click.argument("project_dir", metavar="项目文件夹", required=False, default=".",
+@click.command("index", options_metavar="[选项]")
+@click.argument("project_dir", metavar="[项目文件夹]", required=False, default=".",
                 type=click.Path(file_okay=True, path_type=Path))
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=int, default=None, metavar="N",
               help="同时读取文件的进程数（默认：CPU 核数）。")
 def index_command(project_dir: Path, jobs: int | None) -> None:
     """读取证明材料，建立索引，并按材料清单和文件名分配到指标。
 
-    第二次运行只读取新增或改动过的文件。结束时列出文件统计、材料清单中的问题、
-    无法读取的文件，以及对未分配文件的建议。有问题行或无法读取的文件时退出码为 1。
+    第二次运行只读取新增或改动过的文件。结束时列出文件统计、材料清单中的问题、无法读取的文件，以及对未分配文件的建议。有问题行或无法读取的文件时退出码为 1。
     """
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs 应为正整数，现为 {jobs}")
     project, cat = _load(project_dir)
     bar = _LazyProgress()
     try:
@@ -138,8 +139,8 @@ def index_command(project_dir: Path, jobs: int | None) -> None:
         click.get_current_context().exit(1)
 
 
-@click.command("suggestions")
-@click.argument("project_dir", metavar="项目文件夹", required=False, default=".",
+@click.command("suggestions", options_metavar="[选项]")
+@click.argument("project_dir", metavar="[项目文件夹]", required=False, default=".",
                 type=click.Path(file_okay=True, path_type=Path))
 def suggestions_command(project_dir: Path) -> None:
     """列出未分配文件的建议指标（按内容中的关键词打分）。
@@ -157,11 +158,11 @@ def suggestions_command(project_dir: Path) -> None:
     _print_suggestions(out, result, None)
 
 
-@click.command("accept")
+@click.command("accept", options_metavar="[选项]")
 @click.argument("file", metavar="文件")
 @click.argument("ids", metavar="指标编号...", nargs=-1, required=True)
-@click.option("--project", "-p", "project_dir", default=".", type=click.Path(file_okay=True, path_type=Path),
-              help="申报项目文件夹（默认：当前文件夹）。")
+@click.option("--project", "-p", "project_dir", default=".", metavar="文件夹",
+              type=click.Path(file_okay=True, path_type=Path), help="申报项目文件夹（默认：当前文件夹）。")
 def accept_command(file: str, ids: tuple[str, ...], project_dir: Path) -> None:
     """确认一条建议：在材料清单.xlsx 末尾添加一行（文件 → 指标编号），保留原有格式和下拉列表。
 
@@ -185,10 +186,10 @@ def accept_command(file: str, ids: tuple[str, ...], project_dir: Path) -> None:
     click.echo("下次运行 dossier index 或 dossier check 时生效。")
 
 
-@click.command("search")
+@click.command("search", options_metavar="[选项]")
 @click.argument("terms", metavar="词语...", nargs=-1, required=True)
-@click.option("--project", "-p", "project_dir", default=".", type=click.Path(file_okay=True, path_type=Path),
-              help="申报项目文件夹（默认：当前文件夹）。")
+@click.option("--project", "-p", "project_dir", default=".", metavar="文件夹",
+              type=click.Path(file_okay=True, path_type=Path), help="申报项目文件夹（默认：当前文件夹）。")
 def search_command(terms: tuple[str, ...], project_dir: Path) -> None:
     """在全部证明材料的文字中查找词语，列出文件、页码和上下文。
 
