@@ -114,3 +114,47 @@ def render_notice(catalog: Catalog, out: Path) -> Path:
     out = Path(out)
     atomic.write_bytes(out, data)
     return out
+
+
+def evidence_refs(catalog: Catalog, report: CheckReport, files, assignments) -> dict[str, list[ctx.PageRef]]:
+    """Each standard's evidence as the check used it, described by the index (title, date,
+    文号; a manifest's 材料名称/日期 win), without pages: those come from ``build``."""
+    from dossier import ids
+    from dossier.check import merge_evidence
+
+    by_path = {f.path: f for f in files}
+    assigned: dict[str, list] = {}
+    for a in assignments:
+        assigned.setdefault(ids.normalize(a.indicator), []).append(a)
+    refs: dict[str, list[ctx.PageRef]] = {}
+    for item in catalog.items():
+        finding = report.finding(item.id)
+        if finding is None or not finding.evidence:
+            continue
+        merged = {ev.path: ev for ev in merge_evidence(item.id, assigned.get(item.id, ()), by_path)}
+        items = []
+        for path in finding.evidence:
+            ev = merged.get(path)
+            title = ev.title if ev else Path(path).stem
+            items.append(ctx.PageRef(path, title, ev.date if ev else None, ev.doc_number if ev else ""))
+        refs[item.id] = items
+    return refs
+
+
+def render_project(project_dir: Path | str) -> list[Path]:
+    """``dossier render``: check the project (for each standard's status and evidence) and
+    write the three documents into its 输出/. Page numbers stay blank until ``build``."""
+    from dossier import catalog as catalog_lib
+    from dossier import project as project_lib
+
+    project = project_lib.load(project_dir)
+    check_request(project)  # a bad 发文字号 is reported before the evidence is read
+    try:
+        from dossier.check import run_check
+        from dossier.index import load_index
+    except ImportError:  # a build without the check stage renders without statuses
+        catalog = catalog_lib.load(project.catalog, base=project.root)
+        return render_all(project, catalog, None)
+    report, catalog, project = run_check(project_dir)
+    indexed = load_index(project, catalog)
+    return render_all(project, catalog, report, evidence_refs(catalog, report, indexed.files, indexed.assignments))
