@@ -261,3 +261,36 @@ def test_second_run_is_ten_times_faster(tmp_path, evidence, cat):
     second = run_index(project, cat)
     assert second.stats.read == 0 and second.stats.reused == 40
     assert second.stats.seconds * 10 <= first.stats.seconds, (first.stats.seconds, second.stats.seconds)
+
+
+def test_interrupted_run_keeps_what_it_read(tmp_path, evidence, cat):
+    """A run interrupted after two files leaves a usable index holding those two; the next run
+    reads only the rest. This test ensures that Ctrl-C never costs the work already done."""
+    project = make_project(tmp_path, evidence)
+
+    def interrupt(phase, done, total):
+        if phase == "read" and done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_index(project, cat, jobs=1, progress=interrupt)
+    resumed = run_index(project, cat)
+    assert (resumed.stats.read, resumed.stats.reused) == (3, 2)
+    assert [f.path for f in resumed.files] == sorted(evidence)
+
+
+def test_names_in_another_unicode_form(tmp_path, evidence, cat):
+    """A file whose name is stored decomposed (NFD, as macOS writes it) is indexed under its
+    composed name, found by a manifest row typed normally, and reused on the next run.
+    This test ensures that odd Unicode normalisation neither hides nor duplicates a file."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFD", "材料/café 会议纪要.pdf")
+    assert name != unicodedata.normalize("NFC", name)
+    project = make_project(tmp_path, {name: evidence["材料/2.1.3 县级会议/第二次会议纪要.pdf"]},
+                           "指标编号,文件\n2.1.3,材料/café 会议纪要.pdf\n")
+    result = run_index(project, cat)
+    assert [f.path for f in result.files] == ["材料/café 会议纪要.pdf"]
+    assert result.files[0].ok and result.manifest_problems == ()
+    assert [(a.path, a.indicator) for a in result.assignments] == [("材料/café 会议纪要.pdf", "2.1.3")]
+    assert run_index(project, cat).stats.reused == 1

@@ -188,3 +188,14 @@ def test_accept_appends_to_csv_in_its_encoding(tmp_path, cat, encoding, bom):
     body = raw[3:] if bom else raw
     assert body.decode(encoding).endswith("2.1.3,材料/纪要.pdf,\r\n")
     assert not (tmp_path / "材料清单.xlsx").exists()
+
+
+def test_tab_separated_csv(tmp_path, cat):
+    """A CSV exported as tab-separated text is read by its header, and accept appends with tabs.
+    This test ensures that Excel's "Unicode text" export works as a manifest."""
+    project = make_project(tmp_path)
+    (tmp_path / "材料清单.csv").write_text("指标编号\t文件\n2.1.7\t材料/a.pdf\n", encoding="utf-8")
+    rows, problems = read_manifests(tmp_path)
+    assert problems == [] and (rows[0].indicator, rows[0].file) == ("2.1.7", "材料/a.pdf")
+    accept(project, cat, "纪要.pdf", ["2.1.3"])
+    assert (tmp_path / "材料清单.csv").read_text(encoding="utf-8").endswith("2.1.3\t材料/纪要.pdf\n")

@@ -240,7 +240,8 @@ def reader_fingerprint() -> str:
 
     base = Path(dossier.__file__).parent
     parts = [getattr(dossier, "__version__", "")]
-    for path in sorted([*(base / "readers").glob("*"), base / "extract.py", base / "dates.py"]):
+    code = [*(base / "readers").glob("*.py"), *(base / "readers").glob("*.yaml"), base / "extract.py", base / "dates.py"]
+    for path in sorted(code):
         try:
             st = path.stat()
         except OSError:

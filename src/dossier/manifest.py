@@ -151,7 +151,13 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
 def _read_csv(path: Path) -> list[list[Any]]:
     text, _ = decode_csv(path.read_bytes())
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header line is tab-separated (Excel's "Unicode text" export)."""
+    header = text.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
 
 
 def read_manifests(root: Path) -> tuple[list[ManifestRow], list[ManifestProblem]]:
@@ -271,7 +277,8 @@ def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | N
         text, encoding = decode_csv(data)
     except UnicodeDecodeError:
         raise DossierError(f"{path.name} 的编码无法识别（应为 UTF-8 或 GB18030），无法添加行") from None
-    table = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    delimiter = _delimiter(text)
+    table = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     columns: dict[str, int] = {}
     for i, cell in enumerate(table[0] if table else []):
         key = _header_key(cell)
@@ -288,7 +295,7 @@ def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | N
         if field in columns:
             line[columns[field]] = value
     out = io.StringIO()
-    csv.writer(out, lineterminator=newline).writerow(line)
+    csv.writer(out, lineterminator=newline, delimiter=delimiter).writerow(line)
     body = text if text.endswith(("\n", "\r")) or not text else text + newline
     # Keep a BOM the file already had; never add one it did not.
     encoded = (body + out.getvalue()).encode("utf-8" if encoding.startswith("utf-8") else encoding)

@@ -171,11 +171,12 @@ def accept_command(file: str, ids: tuple[str, ...], project_dir: Path) -> None:
     project, cat = _load(project_dir)
     written = file
     here = Path(file)
-    # A path the clerk tab-completed from the current folder: make it project-relative.
-    if here.exists() and is_inside(project.root, here.absolute()):
+    in_project = (project.root / file).exists() or (project.root / project.evidence_dir / file).exists()
+    # Otherwise a path the clerk tab-completed from the current folder: make it project-relative.
+    if not in_project and here.exists():
+        if not is_inside(project.root, here.absolute()):
+            raise UsageError(f"文件 {file} 不在项目文件夹 {project.root} 之内")
         written = rel_posix(here.absolute(), project.root)
-    elif here.exists():
-        raise UsageError(f"文件 {file} 不在项目文件夹 {project.root} 之内")
     result = manifest_lib.accept(project, cat, written, list(ids))
     ids_text = "、".join(result.ids)
     if not result.added:
