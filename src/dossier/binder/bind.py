@@ -139,7 +139,10 @@ def _date_key(entry: FileEntry) -> tuple:
 
 
 def _file_text(entry: FileEntry) -> str:
-    return f"{entry.title}（{fmt_cn(entry.date)}）" if entry.date else entry.title
+    # A title taken from the document's first line may already carry its date.
+    if entry.date and fmt_cn(entry.date) not in entry.title:
+        return f"{entry.title}（{fmt_cn(entry.date)}）"
+    return entry.title
 
 
 def layout(plan: Plan, ready: Mapping[str, _Pages], problems: Mapping[str, str]):

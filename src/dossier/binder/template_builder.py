@@ -46,15 +46,17 @@ def _font(style_or_run, family: str, size: float, bold: bool = False) -> None:
 
 
 def _style(doc, name: str, family: str, size: float, *, bold=False, indent_cm=0.0, before=0.0, after=0.0,
-           line=1.25, tab=True):
+           line=1.25, tab=True, right_cm=0.0, hanging_cm=0.0):
     style = doc.styles.add_style(name, 1)  # paragraph style
     style.base_style = doc.styles["Normal"]
     _font(style, family, size, bold)
     fmt = style.paragraph_format
-    fmt.left_indent = Cm(indent_cm)
-    # A wrapped title continues under its own first character, not under the indent.
-    fmt.first_line_indent = Cm(0)
-    fmt.right_indent = Cm(0)
+    # A wrapped line continues under the title, not under the ID before it.
+    fmt.left_indent = Cm(indent_cm + hanging_cm)
+    fmt.first_line_indent = Cm(-hanging_cm)
+    # Titles wrap before the page column; the right tab stop lies beyond the right indent,
+    # so the page number still reaches the margin.
+    fmt.right_indent = Cm(right_cm)
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     fmt.line_spacing = line
     fmt.keep_together = True
@@ -95,9 +97,10 @@ def build_toc(path: Path) -> None:
     _page_setup(doc)
     _font(doc.styles["Normal"], "仿宋_GB2312", 14)
     heading = _style(doc, "目录标题", "方正小标宋简体", 22, after=18, line=1.2, tab=False)
-    level1 = _style(doc, "目录分类", "黑体", 16, before=10, after=4)
-    level2 = _style(doc, "目录指标", "仿宋_GB2312", 14, indent_cm=0.0, before=4, after=0, bold=True)
-    level3 = _style(doc, "目录材料", "仿宋_GB2312", 12, indent_cm=1.0, after=0)
+    level1 = _style(doc, "目录分类", "黑体", 16, before=10, after=4, right_cm=2.2)
+    level2 = _style(doc, "目录指标", "仿宋_GB2312", 14, indent_cm=0.0, before=4, after=0, bold=True, right_cm=2.6,
+                    hanging_cm=1.75)
+    level3 = _style(doc, "目录材料", "仿宋_GB2312", 12, indent_cm=1.0, after=0, right_cm=2.6)
     note = _style(doc, "目录说明", "楷体_GB2312", 12, before=12, tab=False)
     _para(doc, "目  录", heading, WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{%p for e in entries %}")

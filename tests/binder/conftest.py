@@ -1,0 +1,6 @@
+"""The binder tests import their file makers from this folder."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
