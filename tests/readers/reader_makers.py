@@ -116,3 +116,22 @@ def make_photo(path: Path, *, taken: str | None = None, size=(640, 480), fmt: st
         exif.get_ifd(0x8769)[36867] = taken  # DateTimeOriginal
     img.save(path, format=fmt, exif=exif.tobytes() if taken else b"")
     return path
+
+
+def rezip(path: Path, changes: dict[str, bytes | None]) -> Path:
+    """Rewrite members of an OOXML package (None removes one), as another editor would."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename in changes:
+                data = changes.pop(info.filename)
+                if data is None:
+                    continue
+            z.writestr(info.filename, data)
+        for name, data in changes.items():
+            if data is not None:
+                z.writestr(name, data)
+    return path

@@ -81,12 +81,8 @@ def read(root: Path, rel: str, *, legacy_cache: Path | None = None,
         return _read(Path(root), rel, legacy_cache, converted)
     except EvidenceError as e:
         return Reading(_failed(rel, e.reason))
-    except MemoryError:
-        return Reading(_failed(rel, "文件过大，内存不足，无法读取"))
-    except RecursionError:
-        return Reading(_failed(rel, "文件结构嵌套过深，疑似损坏或恶意文件，未读取"))
     except Exception as e:  # the boundary: one file's surprise must not stop the run
-        return Reading(_failed(rel, f"文件无法读取（{type(e).__name__}），可能已损坏"))
+        return Reading(_failed(rel, _unexpected(e)))
 
 
 def convert_legacy(root: Path, rels: list[str], cache: Path | None) -> dict[str, Path | str]:
@@ -113,6 +109,14 @@ def convert_legacy(root: Path, rels: list[str], cache: Path | None) -> dict[str,
 
 
 # --------------------------------------------------------------------------- internals
+
+
+def _unexpected(e: BaseException) -> str:
+    if isinstance(e, MemoryError):
+        return "文件过大，内存不足，无法读取"
+    if isinstance(e, RecursionError):
+        return "文件结构嵌套过深，疑似损坏或恶意文件，未读取"
+    return f"文件无法读取（{type(e).__name__}），可能已损坏"
 
 
 def _failed(rel: str, reason: str, **known) -> EvidenceFile:
@@ -173,6 +177,8 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
     except EvidenceError as e:
         from dossier.readers.pdf import EncryptedPdf
         return Reading(_failed(rel, e.reason, encrypted=isinstance(e, EncryptedPdf), **known))
+    except Exception as e:  # keep what is known (hash, size) even when a parser surprises us
+        return Reading(_failed(rel, _unexpected(e), **known))
 
 
 def _read_content(root, rel, path, suffix, real, data, known, legacy_cache, converted) -> Reading:
