@@ -48,3 +48,12 @@ def test_nothing_for_unreadable_or_unrelated_files(cat):
     This test ensures that suggestions are never invented."""
     assert suggest(cat, ef("材料/a.pdf", "会议纪要", "会议纪要", error="文件已损坏")) == []
     assert suggest(cat, ef("材料/b.pdf", "今天天气", "晴")) == []
+
+
+def test_generic_short_words_in_body_do_not_suggest(cat):
+    """Everyday two-character words (研究, 教育, 考核) repeated in body text propose nothing, while the
+    same word in the title still counts. This test ensures that ordinary documents are not flooded with proposals."""
+    body = "会议研究了教育工作。研究决定加强考核。再次研究教育考核。" * 3
+    assert suggest(cat, ef("材料/某某.pdf", "某某情况报送", body)) == []
+    titled = suggest(cat, ef("材料/补课.pdf", "关于查处违规补课的通报", "节假日补课"))
+    assert [(s.indicator, s.words) for s in titled] == [("6.4.1", ("补课", "节假日"))]

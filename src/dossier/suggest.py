@@ -3,7 +3,8 @@
 A standard scores by its catalog keywords found in the file: a keyword in the title or
 file name weighs three times one in the text, repeated mentions count up to three times,
 and a keyword shared by many standards weighs less (1 / number of standards using it),
-so ``承诺书`` alone does not pick one of seven N-items. A matching 材料类型 adds a little
+so ``承诺书`` alone does not pick one of seven N-items; one- and two-character keywords
+(研究, 村) count once and little in body text, fully in a title. A matching 材料类型 adds a little
 when some keyword matched. Scores are plain arithmetic over the text: the same file and
 catalog always give the same proposals. Suggestions are shown, never counted.
 """
@@ -49,6 +50,9 @@ def suggest(catalog: Catalog, ef: EvidenceFile, *, top: int = TOP, threshold: fl
             mentions = min(text.count(word), MAX_MENTIONS)
             if not in_heading and not mentions:
                 continue
+            if len(word) < 3:
+                # 研究, 教育, 村: in a title they tell, in body text every document has them.
+                mentions = min(mentions, 1) * (0.5 if len(word) == 2 else 0.2)
             score += weights[word] * (TITLE_WEIGHT * in_heading + mentions)
             words.append(word)
         if not words:

@@ -22,6 +22,7 @@ from dossier.paths import is_inside, rel_posix
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc）", "wps": "WPS 文字（.wps）",
                 "xlsx": "Excel（.xlsx）", "xls": "Excel（.xls）", "et": "WPS 表格（.et）", "image": "图片",
                 "unsupported": "不支持的类型"}
+SEARCH_LIMIT = 200
 SHOWN_SUGGESTIONS = 20  # files with suggestions printed by ``dossier index``; the rest via ``dossier suggestions``
 
 
@@ -198,7 +199,7 @@ def search_command(terms: tuple[str, ...], project_dir: Path) -> None:
     """
     project, cat = _load(project_dir)
     index_lib.load_index(project, cat)
-    hits = index_lib.search(project, list(terms))
+    hits = index_lib.search(project, list(terms), limit=SEARCH_LIMIT)
     out = stdout()
     if not hits:
         out.print(f"没有找到“{' '.join(terms)}”。")
@@ -214,7 +215,10 @@ def search_command(terms: tuple[str, ...], project_dir: Path) -> None:
             pos = end
         line.append(hit.snippet[pos:])
         out.print(line)
-    out.print(f"共 {len(hits)} 处（按页计）。")
+    if len(hits) >= SEARCH_LIMIT:
+        out.print(f"仅显示前 {SEARCH_LIMIT} 处（按页计）；请加词语缩小范围。")
+    else:
+        out.print(f"共 {len(hits)} 处（按页计）。")
 
 
 def register(main: click.Group) -> None:
