@@ -10,6 +10,7 @@ import click
 
 from dossier.cli.console import stderr, stdout
 
+GAPS_SHOWN = 20
 STAGE_LABELS = {"索引": "索引证明材料", "转换": "转换为PDF", "装订": "装订和编页码", "文书": "生成申报文书"}
 
 
@@ -75,8 +76,10 @@ def build_command(project: Path, strict: bool, no_dividers: bool) -> None:
             out.print(f"  {path}：{reason}")
     if result.gaps:
         out.print(f"检查发现的问题（{len(result.gaps)}项，已在目录中标注缺少材料的指标）：")
-        for line in result.gaps:
+        for line in result.gaps[:GAPS_SHOWN]:
             out.print(f"  {line}")
+        if len(result.gaps) > GAPS_SHOWN:
+            out.print(f"  ……另有{len(result.gaps) - GAPS_SHOWN}项，运行 dossier check 查看全部。")
     out.print("可运行 dossier verify 核对汇编中的每一处页码。")
 
 

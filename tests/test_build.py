@@ -1,0 +1,118 @@
+"""``dossier.build.build`` on a real project folder: the whole packet, atomic, cached."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from dossier import build as build_lib
+from dossier import office
+from dossier.verify import verify
+
+sys.path.insert(0, str(Path(__file__).parent / "binder"))
+from makers import MINUTES, project, word  # noqa: E402
+
+pytestmark = pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is installed by make test")
+OUTPUTS = ("证明材料汇编.pdf", "申报表.docx", "请示.docx", "自评报告.docx", "材料清单.xlsx")
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("county") / "示例县"
+    texts = project(root)
+    evidence_before = _digest(root / "材料")
+    stages = []
+    result = build_lib.build(root, progress=lambda stage, done, total: stages.append(stage))
+    return root, texts, result, evidence_before, stages
+
+
+def test_packet_is_complete_and_verified(built):
+    """This test ensures that one build writes all five outputs, leaves the evidence untouched,
+    reports progress per stage, lists what could not be bound and what check still misses, and that
+    verify finds every printed page reference true."""
+    root, texts, result, before, stages = built
+    for name in OUTPUTS:
+        assert (root / "输出" / name).is_file()
+    assert _digest(root / "材料") == before
+    assert {"转换", "装订", "文书"} <= set(stages)
+    assert list(result.left_out) == ["材料/2.1.2 制度/加密的制度文件.pdf"]
+    assert any(line.startswith("2.1.3") for line in result.gaps)
+    assert result.files_bound == 7 and result.total_pages == result.page_map.front + result.page_map.body
+    assert not list((root / "输出").glob(".*tmp*"))
+    checked = verify(root)
+    assert checked.ok, checked.mismatches
+    assert checked.checked > 50
+
+
+def test_documents_and_manifest_carry_true_pages(built):
+    """This test ensures that the 自评报告 cites the shared meeting minutes with the pages where they
+    are bound under both standards, and that 材料清单.xlsx has one row per file × standard with the
+    same page range."""
+    root, texts, result, _, _ = built
+    placed = result.page_map.placements[MINUTES]
+    pages = f"{placed.first}–{placed.last}"
+    report = "\n".join(p.text for p in docx.Document(str(root / "输出" / "自评报告.docx")).paragraphs)
+    assert report.count(f"见汇编第{pages}页") == 2
+    sheet = openpyxl.load_workbook(root / "输出" / "材料清单.xlsx").active
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == MINUTES]
+    assert sorted(r[0] for r in rows) == ["2.1.3", "2.1.7"]
+    assert {r[7] for r in rows} == {pages}
+    header = [c.value for c in sheet[1]]
+    assert header[:7] == ["指标编号", "文件", "材料名称", "材料类型", "日期", "主体", "备注"]
+    locked = [r for r in sheet.iter_rows(min_row=2, values_only=True) if "加密" in r[1]]
+    assert locked and locked[0][7] in (None, "") and "加密" in locked[0][8]
+
+
+def test_failed_build_leaves_previous_packet(built, tmp_path, monkeypatch):
+    """This test ensures that a build failing after the PDF was bound (here: the manifest writer
+    raises) leaves every previous output byte for byte, and no temporary file behind."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    before = _digest(root / "输出")
+    before = {k: v for k, v in before.items() if not k.startswith(".dossier")}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(build_lib, "write_manifest", broken)
+    with pytest.raises(RuntimeError):
+        build_lib.build(root)
+    after = {k: v for k, v in _digest(root / "输出").items() if not k.startswith(".dossier")}
+    assert after == before
+    assert not [p for p in (root / "输出").rglob("*") if "tmp" in p.name or p.name.startswith("build-")]
+
+
+def test_second_build_converts_only_the_changed_file(built, tmp_path):
+    """This test ensures that the conversion cache is keyed by content: after one Word file changes,
+    a rebuild converts that file only and reuses the spreadsheet's conversion."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    notice = root / "材料/1.1.1 宣贯/学习通知.docx"
+    word(notice, ["关于开展习近平新时代中国特色社会主义思想学习的通知（修订）", "2021年4月3日"])
+    again = build_lib.build(root)
+    assert (again.conversions_done, again.conversions_reused) == (1, 1)
+    assert again.index_read == 1
+    assert verify(root).ok
+
+
+def test_strict_refuses_and_writes_nothing(tmp_path):
+    """This test ensures that --strict refuses a project with gaps with exit code 1, names the gaps,
+    and writes none of the outputs."""
+    root = tmp_path / "县"
+    project(root)
+    with pytest.raises(build_lib.BuildRefused) as caught:
+        build_lib.build(root, strict=True)
+    assert caught.value.exit_code == 1
+    assert "--strict" in caught.value.message and "2.1.3" in caught.value.message
+    assert not any((root / "输出" / name).exists() for name in OUTPUTS)
