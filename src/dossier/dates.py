@@ -7,12 +7,13 @@ import calendar
 import datetime as dt
 import re
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+# Typists write the zero of a year in many ways: 〇, ○, 零, a Latin or Cyrillic O, even 0.
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "О": 0, "O": 0, "0": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _NUMERIC = re.compile(
     r"(?<!\d)(\d{4})\s*(?:(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([-/.])(\d{1,2})\5(\d{1,2}))(?!\d)")
-_CN_CHARS = "〇○零Ｏ一二三四五六七八九"
+_CN_CHARS = "〇○零ＯОO0０一二三四五六七八九"
 _CHINESE = re.compile(rf"([{_CN_CHARS}]{{4}})年([{_CN_CHARS}十]{{1,3}})月([{_CN_CHARS}十]{{1,3}})日")
 
 
@@ -40,6 +41,7 @@ def _make(y: int, m: int, d: int) -> dt.date | None:
 def find_dates(text: str) -> list[tuple[int, dt.date]]:
     """Every real date in ``text`` as (offset, date), in reading order. Impossible dates are skipped."""
     found: list[tuple[int, dt.date]] = []
+    text = text.translate(_FULLWIDTH)  # one character for one: offsets stay true
     for m in _NUMERIC.finditer(text):
         y = int(m.group(1))
         if m.group(2):
@@ -50,6 +52,8 @@ def find_dates(text: str) -> list[tuple[int, dt.date]]:
         if date and 1900 <= y <= 2100:
             found.append((m.start(), date))
     for m in _CHINESE.finditer(text):
+        if not any(c in "一二三四五六七八九" for c in m.group(1)):
+            continue  # "0000年" or "OOOO年" is a blank, not a year
         y = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
         mo, d = _cn_number(m.group(2)), _cn_number(m.group(3))
         if mo and d:

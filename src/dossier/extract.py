@@ -26,7 +26,7 @@ SOURCE_CLOSING = "成文日期"
 SOURCE_NAME = "文件名"
 SOURCE_TEXT = "正文"
 
-_CN_NUM = "〇○零Ｏ一二三四五六七八九十"
+_CN_NUM = "〇○零ＯОO0一二三四五六七八九十"  # as dates.find_dates reads them
 _DATE_ONLY = re.compile(
     rf"[（(]?(?:\d{{4}}(?:年\d{{1,2}}月\d{{1,2}}日|([-/.])\d{{1,2}}\1\d{{1,2}})"
     rf"|[{_CN_NUM}]{{4}}年[{_CN_NUM}]{{1,3}}月[{_CN_NUM}]{{1,3}}日)[）)]?")
@@ -51,7 +51,7 @@ def vocabulary() -> dict:
     spaced = "|".join(r"\s*".join(map(re.escape, label)) for label in labels)
     # A label starts a line or a cell: 出生日期 / 任职日期 are not evidence dates.
     # The colon may be missing where a table cell holds the label ("培训时间 | 2021年5月20日").
-    data["_label"] = re.compile(rf"(?:^|(?<=[\t|│，,；;。]))[ \u3000]*({spaced})\s*[：:]?\s*", re.M)
+    data["_label"] = re.compile(rf"(?:^|(?<=[\t|│，,；;。]))[ \u3000]*({spaced})[ \t\u3000]*[：:]?[ \t\u3000]*", re.M)
     issuers = sorted(data["issuer_endings"], key=len, reverse=True)
     data["_issuer"] = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}(?:{'|'.join(map(re.escape, issuers))})$")
     unknown = set(data["kinds"]) - set(MATERIAL_KINDS)
@@ -76,7 +76,7 @@ def _squash(line: str) -> str:
 
 
 def is_date_only(line: str) -> bool:
-    s = re.sub(r"[\s\u3000]+", "", line)
+    s = unicodedata.normalize("NFKC", re.sub(r"[\s\u3000]+", "", line))
     return bool(s) and _DATE_ONLY.fullmatch(s) is not None
 
 
@@ -140,11 +140,10 @@ def name_title(file_name: str) -> str:
     stem = PurePosixPath(str(file_name).replace("\\", "/")).name
     if "." in stem and len(stem.rsplit(".", 1)[1]) <= 5:
         stem = stem.rsplit(".", 1)[0]
-    stem = unicodedata.normalize("NFC", stem)
+    stem = unicodedata.normalize("NFC", stem).strip()
     m = NAME_PREFIX.match(stem)
-    if m:
-        stem = stem[m.end():].lstrip(" _-、.")
-    return stem.strip() or PurePosixPath(str(file_name)).name
+    rest = stem[m.end():].lstrip(" _-、.").strip() if m else stem
+    return rest or stem
 
 
 # --------------------------------------------------------------------------- 文号
@@ -178,12 +177,17 @@ def _format_doc_number(m: re.Match) -> str:
 
 def find_issuer(text: str) -> str:
     """The issuing organisation when the text shows one: the 发文机关标志 (``…文件``) at
-    the head, else the 署名 line just before the 成文日期, else the 印发机关 of the 版记."""
+    the head, else the "机关  日期" line of a 纪要's head, else the 署名 line just before the 成文日期, else
+    the 印发机关 of the 版记."""
     lines, closing = _closing(text)
     for line in lines[:6]:
         m = re.fullmatch(r"(.{2,40}?)\s*文件", line)
         if m and "《" not in line and "关于" not in line:
             return re.sub(r"\s+", "", m.group(1))
+    for line in lines[:8]:
+        name = _signature_and_date(line)  # 纪要 and 简报 print "机关    日期" under the 期号
+        if name:
+            return name
     if closing is not None:
         name = _signature_before(lines, closing)
         if name:
@@ -264,9 +268,16 @@ def _closing_index(lines: list[str]) -> int | None:
             if _signature_and_date(line) or _signed_above(lines, i):
                 return i
             fallback = i
-        elif not body_seen and len(line) >= 20 and not _is_head_line(line):
+        elif not body_seen and _body_like(line):
             body_seen = True
     return fallback
+
+
+def _body_like(line: str) -> bool:
+    """Body text, as opposed to the head block (机关, 期号, a date under the title)."""
+    if _is_head_line(line):
+        return False
+    return len(line) >= 20 or any(c in line for c in "。，；：！？…,;:!?")
 
 
 def _signed_above(lines: list[str], i: int) -> bool:
