@@ -83,7 +83,7 @@ GAPS: dict[str, tuple[str, list[str], str]] = {
               "2020年第一季度受新冠肺炎疫情影响，社区家长学校暂停线下活动，该季度没有活动记录；其余6个季度各有1份。"),
     "6.2.1": ("missing", ["no-evidence"],
               "没有分配任何材料。《公益广告刊播情况》放在 材料/未分类/ 下、未写入清单也未按编号命名，"
-              "dossier index 会建议把它分配给 6.2.1，确认后（dossier accept）即可计入。"),
+              "dossier suggestions 会建议把它分配给 6.2.1，确认后（dossier accept）即可计入。"),
     "6.3.4": ("missing", ["no-evidence"], "母婴室建设材料尚未收集，没有任何材料。"),
     "7.2.1": ("missing", ["no-evidence"], "网络产品和服务投诉举报机制材料尚未收集，没有任何材料。"),
     "9.2.2": ("partial", ["no-usable-evidence"],
@@ -1710,9 +1710,101 @@ def expected_result(items: list[Item], numbered: dict[int, tuple[Item, Use]]) ->
     }
 
 
+# =========================================================================== README
+
+STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺材料", "not_applicable": "不适用",
+             "declared": "已承诺", "undeclared": "未承诺", "violated": "违反"}
+
+
+def readme_text(expected: dict, items: list[Item]) -> str:
+    s = expected["summary"]
+    bad_row = expected["manifest"][0]["row"]
+    from dossier.ids import sort_key
+
+    evidence = [it for it in items if it.path.startswith("材料/")]
+    counts: dict[str, int] = {}
+    for it in evidence:
+        counts[it.fmt] = counts.get(it.fmt, 0) + 1
+    by_name = sorted({i for it in items for u in it.uses if u.via == N for i in name_ids(it.path)}, key=sort_key)
+    gaps = "\n".join(f"| {gid} | {STATUS_CN[st]} | {'、'.join(f'`{c}`' for c in codes) or '—'} | "
+                     f"{why.format(bad_row=bad_row)} |" for gid, (st, codes, why) in GAPS.items())
+    return f"""# 示范县：dossier 自带的示范申报项目
+
+`samples/示范县/` 是一个**虚构的**县级申报项目，用来演示和测试 dossier：{GOV}（{CITY}）申报
+全国未成年人保护示范县。下辖{"、".join(TOWNSHIPS)} {len(TOWNSHIPS)} 个镇，{len(COMMUNITIES)} 个村（社区）
+（名册在 `台账/村社区名单.xlsx`），{len(SCHOOLS)} 所中小学（写在 `dossier.yaml` 里）；
+评估期 {PERIOD[0].isoformat()} 至 {PERIOD[1].isoformat()}，申报日期 {APPLICATION_DATE.isoformat()}，
+常住人口 35 万（超过 30 万，所以 8.2.2 特殊教育学校一项适用）。文中人名、文号、数字均为虚构。
+
+## 怎么用
+
+```bash
+dossier check samples/示范县              # 逐项检查：哪些达标、哪些缺材料
+dossier check samples/示范县 --format json
+dossier suggestions samples/示范县        # 未分配文件的建议指标
+dossier build samples/示范县              # 生成申报材料（写到 samples/示范县/输出/）
+```
+
+`dossier check` 的退出码是 1：这是故意的，见下面的“故意留下的缺口”。
+
+## 怎么生成
+
+```bash
+.venv/bin/python samples/make_sample.py              # 重新生成 samples/示范县、expected.json 和本文件
+.venv/bin/python samples/make_sample.py --out /tmp/示范县 --expected /tmp/expected.json
+```
+
+生成是确定的：日期、随机数种子固定，PDF 用 reportlab 的 `invariant=1`，Word/Excel 文件里的时间戳和
+LibreOffice 导出 PDF 的创建时间、文档 ID 都被固定或去掉，所以两次生成的文件逐字节相同（同一版本的
+LibreOffice 下）。生成需要 LibreOffice（部分 PDF 由 Word 文档经 LibreOffice 导出），约 10 秒。
+请不要手工修改 `samples/示范县/` 里的文件：改 `make_sample.py` 再重新生成。
+
+## 里面有什么
+
+- `dossier.yaml`：CONTRACT 第 2 节的全部键（申报单位和联系人、申报日期、评估期、人口、名册、
+  基本情况 `材料/基本情况.docx`、自评意见、`incidents: []`、请示的发文字号 示政〔2021〕12号）。
+- `材料/`：{len(evidence)} 个证明材料文件，格式混合：
+  Word 导出的 PDF（嵌入字体）{counts.get("lo", 0)} 个，用 reportlab 和非嵌入字体 STSong-Light 绘制的文字 PDF
+  {counts.get("rl", 0)} 个，Word 文档 {counts.get("docx", 0)} 个，Excel 台账和预算表 {counts.get("xlsx", 0)} 个，
+  照片 {counts.get("jpg", 0)} 张（带 EXIF 拍摄时间，其中一张 EXIF 方向为 6，需要旋转显示），
+  以及 1 个损坏的扫描件。会议纪要有“会议时间”行、版头文号（如 示政办发〔2021〕12号）和落款的成文日期。
+- 分配方式混合使用：
+  - 材料清单 `材料清单.xlsx`：大多数文件。有一格写多个编号（如 `1.1.1、1.1.2`、`9.1.1 9.1.2 9.1.3 9.1.4`、
+    `N2、N3、N4、N5、N7`）；按单位统计的指标（2.1.7 乡镇会议、5.2.2 学校、10.1.2 工作站、10.2.2 和 11.1.3
+    村社区、10.3.1 社会组织）填了“主体”；日期列有 Excel 日期格、`2021年3月15日`、`2020/10/13`、`2021.4.7`
+    几种写法；新圩镇的会议纪要用相对于 `材料/` 的路径和 Windows 反斜杠书写。
+  - 文件夹或文件名以编号开头：{"、".join(by_name)}（如 `材料/2.1.3 县级会议/…`、`材料/N1 承诺书/…`、
+    `材料/9.1.5-办案场所/…`、`材料/6.3.1_无障碍设施/…`、`7.1.1、示范县中小学生手机管理规定.docx`）。
+    2021 年县级会议纪要同时出现在文件夹编号和清单中，同一文件对同一指标只计一次。
+  - 台账：`台账/培训台账.xlsx`（CONTRACT 第 4 节的表头，儿童督导员、儿童主任、强制报告责任人员等，
+    日期为 Excel 日期格）自动作为 11.2.1 和 11.2.2 的证明；`台账/从业查询台账.xlsx` 供 3.3.1 核对
+    “收到查询结果 30 个工作日内解除工作关系”。
+  - 未分配的文件（{len(expected["unassigned"])} 个）：{"、".join(f"`{x}`" for x in expected["unassigned"])}，
+    供 `dossier suggestions` 提出建议。
+- 其余指标都按规则真实达标：各镇 2020、2021 年各 2 次会议，5 所学校全覆盖，3/4 个镇有工作站，
+  10 个村（社区）都有儿童主任，2 家社会组织，培训台账中其他人员的入职培训和年度轮训都按时完成
+  （2021 年轮训儿童社会工作课时恰好占 50%，按规则算达标）。没有负面清单事件，因此“符合申报条件”。
+
+## 故意留下的缺口
+
+预期结果：工作标准 76 条，达标 {s["met"]}、部分达标 {s["partial"]}、缺材料 {s["missing"]}、不适用 {s["not_applicable"]}；
+负面清单 7 项，已承诺 {s["declared"]}、未承诺 {s["undeclared"]}、违反 {s["violated"]}；符合申报条件；退出码 1。
+
+| 编号 | 预期状态 | 问题代码 | 原因 |
+|---|---|---|---|
+{gaps}
+
+另外还有：
+- 无法读取的文件：`{CORRUPT}`（截断的 PDF，没有页面和交叉引用表），检查时列出路径和原因，不计入。
+- 材料清单的问题行：第 {bad_row} 行，未知指标编号 `{BAD_ID}`（该行被跳过，其余行照常生效）。
+
+逐项的预期状态、问题代码和分配到的文件见 `samples/expected.json`（由生成脚本一并写出）。
+"""
+
+
 # =========================================================================== main
 
-def generate(out: Path, expected_path: Path | None = None) -> dict:
+def generate(out: Path, expected_path: Path | None = None, readme_path: Path | None = None) -> dict:
     out = out.resolve()
     if out.exists() and any(out.iterdir()) and not (out / "dossier.yaml").is_file():
         raise SystemExit(f"{out} 不是空文件夹，也不是申报项目；为避免覆盖别的文件，已停止")
@@ -1743,6 +1835,8 @@ def generate(out: Path, expected_path: Path | None = None) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
     if expected_path:
         expected_path.write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if readme_path:
+        readme_path.write_text(readme_text(expected, items), encoding="utf-8")
     return expected
 
 
@@ -1750,12 +1844,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="生成示范申报项目 示范县（虚构，含故意留下的缺口）")
     parser.add_argument("--out", type=Path, default=HERE / "示范县", help="输出文件夹（默认 samples/示范县，会整体替换）")
     parser.add_argument("--expected", type=Path, default=None,
-                        help="写出预期检查结果的 JSON 文件（默认：输出到 samples/示范县 时写 samples/expected.json）")
+                        help="写出预期检查结果的 JSON 文件（默认：输出到 samples/示范县 时写 samples/expected.json，"
+                             "并重写 samples/README.md）")
     args = parser.parse_args(argv)
-    expected_path = args.expected
-    if expected_path is None and args.out.resolve() == (HERE / "示范县").resolve():
-        expected_path = HERE / "expected.json"
-    expected = generate(args.out, expected_path)
+    expected_path, readme_path = args.expected, None
+    if args.out.resolve() == (HERE / "示范县").resolve():
+        expected_path = expected_path or HERE / "expected.json"
+        readme_path = HERE / "README.md"
+    expected = generate(args.out, expected_path, readme_path)
     s = expected["summary"]
     print(f"已生成 {args.out}：{len(expected['files'])} 个材料文件；预期 达标 {s['met']}、部分达标 {s['partial']}、"
           f"缺材料 {s['missing']}、已承诺 {s['declared']}、未承诺 {s['undeclared']}")
