@@ -192,7 +192,7 @@ def styles_xml() -> list[str]:
               r=rpr(L.XIAOBIAOSONG, L.TITLE_PT, spacing=0)),
         style("GwTitleBreak", "公文标题（另起一页）", based="GwTitle", p=ppr(keep_next=True, page_break=True,
               line=L.LINE_TWIPS, jc="center")),
-        style("GwMark", "发文机关标志", p=ppr(line=240, line_rule="auto", before=L.mm(35) - L.LINE_TWIPS, jc="center"),
+        style("GwMark", "发文机关标志", p=ppr(line=240, line_rule="auto", before=L.mm(35), jc="center"),
               r=rpr(L.XIAOBIAOSONG, 42, color=L.RED, spacing=0)),
         style("GwDocNo", "发文字号", p=ppr(border=RED_RULE, line=L.LINE_TWIPS, before=2 * L.LINE_TWIPS, jc="center")),
         style("GwDocNoSigned", "发文字号（签发人）", p=ppr(
