@@ -125,13 +125,15 @@ def test_paths_outside_evidence_folder_and_folders(tmp_path, cat):
     """A row may name a file elsewhere in the project (it is then indexed too) or a folder
     (every evidence file under it); a case or Unicode-form difference still finds the file.
     This test ensures that rows resolve the way a clerk on Windows expects."""
-    project = make_project(tmp_path, ["材料/照片/1.jpg", "材料/照片/2.jpg", "其他/总结.PDF"])
-    res = resolve(project, cat, [("4.1.2", "照片"), ("2.1.4", "其他/总结.PDF"), ("2.1.5", "材料/照片/1.JPG")])
-    assert res.problems == ()
+    project = make_project(tmp_path, ["材料/照片/1.jpg", "材料/照片/2.jpg", "其他/总结.PDF", "附件/甲.pdf",
+                                      "附件/乙/丙.pdf", "附件/.隐藏.pdf", "空/.keep"])
+    res = resolve(project, cat, [("4.1.2", "照片"), ("2.1.4", "其他/总结.PDF"), ("2.1.5", "材料/照片/1.JPG"),
+                                 ("2.1.6", "附件"), ("2.1.7", "空")])
+    assert [(p.row, p.message) for p in res.problems] == [(6, "文件夹 空 中没有证明材料，此行已跳过")]
     pairs = [(a.path, a.indicator) for a in res.assignments]
     assert pairs == [("材料/照片/1.jpg", "4.1.2"), ("材料/照片/2.jpg", "4.1.2"), ("其他/总结.PDF", "2.1.4"),
-                     ("材料/照片/1.jpg", "2.1.5")]
-    assert res.paths["其他/总结.PDF"] == "其他/总结.PDF"
+                     ("材料/照片/1.jpg", "2.1.5"), ("附件/乙/丙.pdf", "2.1.6"), ("附件/甲.pdf", "2.1.6")]
+    assert res.paths["其他/总结.PDF"] == "其他/总结.PDF" and "附件/乙/丙.pdf" in res.paths
 
 
 def test_symlink_out_of_project_is_refused(tmp_path, cat):

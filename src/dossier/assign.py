@@ -9,6 +9,7 @@ in an otherwise good row is reported while the row's other IDs still count.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any, Iterable, Mapping
 from dossier import ids as ids_lib
 from dossier.dates import parse_date
 from dossier.manifest import ManifestRow
-from dossier.paths import OutsideProject, inside, rel_posix
+from dossier.paths import OutsideProject, inside, is_inside, rel_posix
 from dossier.records import MATERIAL_KINDS, Assignment, Catalog, ManifestProblem, Project
 
 # Excel stores dates as days since 1899-12-30; a bare number in this range in a 日期 cell
@@ -149,14 +150,29 @@ def _resolve_path(project: Project, written: str, by_key: Mapping[str, str],
         return f"文件 {written} 不能使用：{e}，此行已跳过"
     if target.is_dir():
         prefix = key_of(rel_posix(target, root)) + "/"
-        under = sorted(k for k in known if key_of(k).startswith(prefix))
+        under = [(k, known[k]) for k in sorted(k for k in known if key_of(k).startswith(prefix))]
+        if not under:
+            under = _files_under(root, target)  # a folder outside the evidence folder
         if not under:
             return f"文件夹 {written} 中没有证明材料，此行已跳过"
-        return [(k, known[k]) for k in under]
+        return under
     if not target.exists() and not target.is_symlink():
         return f"找不到文件 {written}（已在项目文件夹和 {evidence}/ 中查找），此行已跳过"
     disk = Path(target).relative_to(root).as_posix()
     return [(rel_posix(target, root), disk)]
+
+
+def _files_under(root: Path, folder: Path) -> list[tuple[str, str]]:
+    """Regular files under ``folder`` that stay inside the project, hidden and Office lock files skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith((".", "~$")) or not path.is_file() or not is_inside(root, path):
+                continue
+            found.append((rel_posix(path, root), path.relative_to(root).as_posix()))
+    return sorted(found)
 
 
 def name_assignments(catalog: Catalog, paths: Iterable[str]) -> tuple[list[Assignment], list[ManifestProblem]]:

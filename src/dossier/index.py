@@ -147,8 +147,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
                 store.put_file(ef, disk_path=disk, mtime_ns=st.st_mtime_ns if st is not None else 0)
 
         files = sorted(store.files() + walk_errors, key=lambda f: f.path)
-        by_names, name_problems = assign_lib.name_assignments(
-            catalog, [f.path for f in files if f.path not in {w.path for w in walk_errors}])
+        unopened = {w.path for w in walk_errors}
+        by_names, name_problems = assign_lib.name_assignments(catalog, [f.path for f in files if f.path not in unopened])
         assignments = assign_lib.combine(resolved.assignments, by_names)
         taken = {a.path for a in assignments}
         suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
