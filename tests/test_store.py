@@ -90,3 +90,19 @@ def test_second_holder_of_the_lock_is_told_clearly(tmp_path):
         assert str(info.value) == BUSY_MESSAGE == "另一个 dossier 正在处理此项目，请稍候再试"
     with project_lock(tmp_path):
         pass
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path):
+    """When 输出/.dossier cannot be created (a file stands in its way), opening the index fails
+    with a Chinese OutputError naming the folder, not a traceback.
+    This test ensures that a read-only or blocked project folder is explained to the clerk."""
+    from dossier.errors import OutputError
+
+    blocker = tmp_path / "输出"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="无法在 .*输出/.dossier 中建立索引"):
+        with project_lock(blocker / ".dossier"):
+            pass
+    with pytest.raises(OutputError, match="无法打开索引"):
+        with open_store(blocker / ".dossier"):
+            pass

@@ -55,6 +55,7 @@ class IndexResult:
     manifest_problems: tuple[ManifestProblem, ...]
     suggestions: tuple[Suggestion, ...]
     stats: IndexStats = field(default_factory=IndexStats)
+    warnings: tuple[str, ...] = ()  # about the project as a whole, e.g. a missing evidence folder
 
     def file(self, path: str) -> EvidenceFile | None:
         return next((f for f in self.files if f.path == path), None)
@@ -159,7 +160,10 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
     stats = IndexStats(read=len(to_read), reused=reused, removed=removed,
                        errors=sum(1 for f in files if not f.ok), pages=sum(f.pages or 0 for f in files if f.ok),
                        seconds=round(time.perf_counter() - started, 3))
-    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats)
+    warnings = ()
+    if not (root / project.evidence_dir).is_dir():
+        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在（dossier.yaml 的 evidence_dir），只读取了材料清单中列出的文件",)
+    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings)
 
 
 def load_index(project: Project, catalog: Catalog) -> IndexResult:

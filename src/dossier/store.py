@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from dossier.errors import DossierError
+from dossier.errors import DossierError, OutputError
 from dossier.records import EvidenceFile, Suggestion
 
 SCHEMA_VERSION = "1"
@@ -109,9 +109,12 @@ class SearchHit:
 def project_lock(state_dir: Path) -> Iterator[None]:
     """An exclusive lock file beside the index: a second run is told at once, not left waiting
     behind a run that may take minutes."""
-    state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / LOCK_NAME
-    handle = open(path, "a+b")
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")
+    except OSError as e:
+        raise OutputError(f"无法在 {state_dir} 中建立索引（{e.strerror or e}）；请检查项目文件夹是否可写") from None
     try:
         if not _try_lock(handle):
             raise ProjectBusy(BUSY_MESSAGE)
@@ -163,7 +166,10 @@ class Store:
 
     def __init__(self, db_path: Path):
         self.path = db_path
-        self.db = self._connect(db_path)
+        try:
+            self.db = self._connect(db_path)
+        except (OSError, sqlite3.Error) as e:
+            raise OutputError(f"无法打开索引 {db_path}（{e}）；请检查项目文件夹是否可写") from None
 
     @staticmethod
     def _connect(db_path: Path) -> sqlite3.Connection:
@@ -195,13 +201,19 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            # Disk full, a read-only folder, a lock held past busy_timeout: the clerk can act on these.
+            if "locked" in str(e) or "busy" in str(e):
+                raise ProjectBusy(BUSY_MESSAGE) from None
+            raise OutputError(f"无法写入索引 {self.path}（{e}）；请检查磁盘空间和文件夹权限") from None
 
     # ---------------------------------------------------------------- meta
 

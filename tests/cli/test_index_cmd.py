@@ -148,3 +148,12 @@ def test_help_is_chinese(cli, command):
     description = [line for line in result.stdout.splitlines() if line.strip()][1]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in description)
     assert "Options" not in result.stdout and "Usage" not in result.stdout
+
+
+def test_missing_evidence_folder_is_pointed_out(cli, county):
+    """When evidence_dir names a folder that does not exist, index says so instead of silently
+    finding nothing. This test ensures that a typo in dossier.yaml is noticed."""
+    (county / "dossier.yaml").write_text("catalog: minor-protection-2021\nevidence_dir: 证明材料\n", encoding="utf-8")
+    result = cli("index", county)
+    assert result.exit_code == 0
+    assert "注意：材料文件夹 证明材料/ 不存在" in result.stdout and "文件总数" in result.stdout

@@ -133,6 +133,8 @@ def index_command(project_dir: Path, jobs: int | None) -> None:
     finally:
         bar.close()
     out = stdout()
+    for warning in result.warnings:
+        out.print(f"注意：{warning}")
     out.print(_summary(result))
     _print_problems(out, result)
     _print_suggestions(out, result, SHOWN_SUGGESTIONS)
