@@ -228,16 +228,19 @@ def labelled_date(text: str) -> tuple[dt.date | None, str]:
     """The first date written after a label (会议时间：…), specific labels before generic ones."""
     voc = vocabulary()
     order = {label: i for i, label in enumerate(voc["date_labels"])}
-    best: tuple[int, int, dt.date, str] | None = None
+    best: tuple[int, dt.date, str] | None = None
     for m in voc["_label"].finditer(text):
         label = re.sub(r"\s+", "", m.group(1))
-        found = find_dates(text[m.end():m.end() + 40])
+        rank = order.get(label, len(order))
+        if best is not None and rank >= best[0]:
+            continue  # an earlier match of this label or a better one already won
+        found = find_dates(text[m.end():m.end() + 24])
         if not found or found[0][0] != 0:
             continue
-        key = (order.get(label, len(order)), m.start())
-        if best is None or key < best[:2]:
-            best = (*key, found[0][1], label)
-    return (best[2], best[3]) if best else (None, "")
+        best = (rank, found[0][1], label)
+        if rank == 0:
+            break
+    return (best[1], best[2]) if best else (None, "")
 
 
 def closing_date(text: str) -> dt.date | None:

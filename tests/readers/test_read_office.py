@@ -141,3 +141,24 @@ def test_corrupt_legacy_file_is_an_error(project):
     (project / "材料" / "坏.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     ev = read_file(project, "材料/坏.doc", legacy_cache=project / "输出" / "cache")
     assert not ev.ok and "LibreOffice" in ev.error
+
+
+def test_docx_text_boxes_once_and_non_breaking_hyphens(project):
+    """Text in a Word text box is read once (not again from its VML fallback copy), and a
+    date typed with non-breaking hyphens reads as a date.
+    This test ensures that layouts with text boxes neither lose nor double text."""
+    path = make_docx(project / "材料" / "文本框.docx", ["示范县关爱活动记录", "PLACEHOLDER"])
+    with zipfile.ZipFile(path) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    box = ("<w:txbxContent><w:p><w:r><w:t>活动地点：城关镇儿童之家</w:t></w:r></w:p></w:txbxContent>")
+    run = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>' + box +
+           '</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox>' + box +
+           "</v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+    dated = "<w:r><w:t>活动时间：2021</w:t><w:noBreakHyphen/><w:t>06</w:t><w:noBreakHyphen/><w:t>01</w:t></w:r>"
+    body = body.replace("<w:r><w:t>PLACEHOLDER</w:t></w:r>", dated + run)
+    rezip(path, {"word/document.xml": body.encode("utf-8")})
+    ev = read_file(project, "材料/文本框.docx")
+    assert ev.ok, ev.error
+    assert ev.text.count("活动地点：城关镇儿童之家") == 1
+    assert (ev.date, ev.date_source) == (dt.date(2021, 6, 1), "活动时间")
+    assert ev.kind == "活动记录"

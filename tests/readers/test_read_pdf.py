@@ -135,3 +135,30 @@ def test_rendering_still_uses_system_fonts_after_reading(project):
     before = ink()
     assert read_file(project, "材料/render.pdf").ok
     assert ink() == before and before > 200
+
+
+def test_mixed_pdf_lists_its_scanned_pages(project):
+    """A PDF of a typed page followed by a scanned page is not a scan, but the scanned page
+    is listed for OCR.
+    This test ensures that partly scanned files keep their text and show what is missing."""
+    typed = cid_pdf(project / "typed.pdf", [MINUTES_LINES])
+    scan = image_pdf(project / "scan.pdf", pages=1)
+    out = pikepdf.new()
+    for src in (typed, scan):
+        with pikepdf.open(src) as pdf:
+            out.pages.extend(pdf.pages)
+    out.save(project / "材料" / "混合.pdf")
+    r = read(project, "材料/混合.pdf")
+    assert r.evidence.ok and not r.evidence.scanned and r.evidence.pages == 2
+    assert r.scanned_pages == (2,)
+
+
+def test_garbled_text_layer_counts_as_no_text():
+    """Private-use or replacement characters (fonts without a Unicode map) are noise.
+    This test ensures that undecodable text layers are treated like scans, not read as facts."""
+    from dossier.readers.pdf import garbled
+
+    assert garbled("\ue001\ue002\ue003 \ue004\ue005 会")
+    assert garbled("\ufffd\ufffd\ufffd\ufffd")
+    assert not garbled("示范县未成年人保护工作领导小组会议纪要")
+    assert not garbled("第1页")

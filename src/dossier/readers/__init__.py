@@ -60,6 +60,7 @@ class Reading:
     evidence: EvidenceFile
     real_type: str = ""
     page_sizes: tuple[PageSize, ...] = ()
+    scanned_pages: tuple[int, ...] = ()  # 1-based PDF pages without a text layer (for OCR)
     image_size: tuple[int, int] | None = None
     exif_dates: tuple = ()
     sheets: tuple[str, ...] = ()
@@ -202,6 +203,7 @@ def _read_content(root, rel, path, suffix, real, data, known, legacy_cache, conv
         fmt = "image" if kind_of_data in IMAGE_TYPES else kind_of_data
     evidence = _evidence(rel, fmt, known, content, error=f"{lie}（请改正扩展名后重新提供）" if lie else None)
     return Reading(evidence, real_type=real, page_sizes=tuple(content.page_sizes),
+                   scanned_pages=tuple(content.scanned_pages),
                    image_size=content.image_size, exif_dates=tuple(content.exif_dates),
                    sheets=tuple(content.sheets), converted=modern, meta_title=content.meta_title)
 

@@ -22,6 +22,7 @@ class Content:
     page_texts: list[str] = field(default_factory=list)
     pages: int | None = None
     scanned: bool = False
+    scanned_pages: list[int] = field(default_factory=list)  # 1-based pages with no text layer
     encrypted: bool = False
     meta_title: str = ""  # document properties title (often stale: a hint, never preferred)
     page_sizes: list[PageSize] = field(default_factory=list)

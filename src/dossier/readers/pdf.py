@@ -1,23 +1,24 @@
 """PDF: page count, sizes, rotation, text per page, encryption, scans.
 
-The text library was chosen by measurement (2 cores, 100-page Chinese PDFs, see
-tests/readers/test_pdf.py for how such files are made):
+The text library was chosen by measurement (text of every page; idle 2-core machine;
+100/200-page Chinese PDFs made as in tests/readers/reader_makers.py):
 
-======================================  ============  ============  ===========
-file (fonts)                            pypdfium2     pypdf         pdfplumber
-======================================  ============  ============  ===========
-LibreOffice export (embedded subsets)   3300 pages/s  146 pages/s   (≈20 p/s)
-reportlab STSong-Light (not embedded)    125 pages/s  178 pages/s
-same, pdfium system-font lookup off     1000 pages/s
-======================================  ============  ============  ===========
+=======================================  ============  ===========  ==========
+file (fonts)                             pypdfium2     pypdf        pdfplumber
+=======================================  ============  ===========  ==========
+LibreOffice export (embedded subsets)    3300 pages/s  146 pages/s  11 pages/s
+reportlab STSong-Light (not embedded)     125 pages/s  178 pages/s   7 pages/s
+same, pdfium system-font lookup off      1000 pages/s
+=======================================  ============  ===========  ==========
 
 pdfium spends ~8 ms a page looking up a system substitute for a non-embedded CJK font
-(it loads the Noto CJK collection for every page). Text extraction needs only the
+(it opens the Noto CJK collection for every page). Text extraction needs only the
 font's CMap, never its glyphs, so the lookup is switched off while reading and restored
 afterwards (rendering elsewhere still gets real fonts). pypdfium2 is therefore used for
-every PDF; pdfplumber (layout) is left to the stages that need positions. pdfium
-separates Chinese from Latin runs with a space ("2021 年 3 月"); ``tidy_layout_text``
-removes it.
+every PDF; pdfplumber (layout) is left to the stages that need positions. Whole
+``read_file`` (hash, text, facts) runs at ≈550 pages/s on the STSong file and ≈2000
+pages/s on the LibreOffice one. pdfium separates Chinese from Latin runs with a space
+("2021 年 3 月"); ``tidy_layout_text`` removes it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,18 @@ def _read(data: bytes) -> Content:
                 page.close()
     finally:
         doc.close()
-    visible = sum(len("".join(t.split())) for t in texts)
+    texts = [("" if garbled(t) else t) for t in texts]
+    visible = [len("".join(t.split())) for t in texts]
     return Content(page_texts=texts, pages=count, encrypted=encrypted, page_sizes=sizes, meta_title=meta_title,
-                   scanned=visible < SCANNED_CHARS_PER_PAGE * count)
+                   scanned=sum(visible) < SCANNED_CHARS_PER_PAGE * count,
+                   scanned_pages=[n for n, v in enumerate(visible, 1) if v < SCANNED_CHARS_PER_PAGE])
+
+
+def garbled(text: str) -> bool:
+    """A text layer whose fonts lack a Unicode map comes out as private-use or replacement
+    characters: no better than no text layer (its "facts" would be noise)."""
+    visible = [c for c in text if not c.isspace()]
+    if len(visible) < 4:
+        return False
+    bad = sum(1 for c in visible if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or c < " ")
+    return bad * 3 > len(visible)

