@@ -37,7 +37,7 @@ def test_render_writes_three_documents_with_statuses(cli, tmp_path):
         assert name in result.stdout
     texts = [p.text for p in docx.Document(str(root / "输出" / "自评报告.docx")).paragraphs]
     assert "指标编号：1.1.1\u3000自评情况：达标" in texts
-    assert "（1）关于开展理论学习的通知（示政办发〔2021〕8号，2021年4月2日）。" in texts
+    assert "材料1：关于开展理论学习的通知（示政办发〔2021〕8号，2021年4月2日）。" in texts
     assert "指标编号：1.1.2\u3000自评情况：缺少材料" in texts
     assert sorted(p.relative_to(root) for p in (root / "材料").rglob("*")) == before
 

@@ -254,16 +254,16 @@ def test_self_report_lists_status_evidence_and_pages(make_project, catalog):
     texts = [p.text for p in docx.Document(str(paths[2])).paragraphs]
     joined = "\n".join(texts)
     assert "指标编号：1.1.1\u3000自评情况：达标" in texts
-    assert "（1）关于开展理论学习的通知（示政办发〔2021〕8号，2021年4月2日），见汇编第23–25页。" in texts
+    assert "材料1：关于开展理论学习的通知（示政办发〔2021〕8号，2021年4月2日），见汇编第23–25页。" in texts
     assert "指标编号：2.1.3\u3000自评情况：部分达标" in texts
-    assert "（1）领导小组会议纪要（2021年3月15日），见汇编第7页。" in texts
+    assert "材料1：领导小组会议纪要（2021年3月15日），见汇编第7页。" in texts
     assert "存在问题：2021年仅1份会议纪要，需至少2份" in texts
     assert "指标编号：N1\u3000自评情况：已承诺" in texts
     assert "指标编号：1.1.2\u3000自评情况：缺少材料" in texts
     assert "达标1条，部分达标1条，缺少材料74条" in joined
     # N1 has evidence but no page reference yet: listed by file name, page column blank.
     n1 = texts.index("指标编号：N1\u3000自评情况：已承诺")
-    assert texts[n1 + 2] == "（1）承诺书。"
+    assert texts[n1 + 2] == "材料1：承诺书。"
     # Heading levels: category （一）楷体, sub-item 1. 仿宋, standard （1）.
     d = docx.Document(str(paths[2]))
     styles = {p.text: p.style.style_id for p in d.paragraphs}

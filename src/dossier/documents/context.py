@@ -126,6 +126,7 @@ def request_context(project: Project, catalog: Catalog) -> dict:
     phones = "，".join(x for x in (contact.phone, contact.mobile) if x)
     if contact.name or phones:
         notes.append(f"（联系人：{contact.name}{'，联系电话：' + phones if phones else ''}）")
+    body_items, attachment_list = _body_items(body), attachment_items(attachments)
     return {
         "issuer_mark": _issuer_mark(issuer),
         "mark_size": L.mark_size_half_points(_issuer_mark(issuer)),
@@ -133,8 +134,8 @@ def request_context(project: Project, catalog: Catalog) -> dict:
         "signer": req.signer,
         "title_lines": title_lines(request_title(project, catalog)),
         "to": req.to,
-        "body": _body_items(body),
-        "attachments": attachment_items(attachments),
+        "body": body_items,
+        "attachments": attachment_list,
         "notes": notes,
         **_issuer_block(issuer, req.date or project.application_date),
     }
@@ -186,7 +187,8 @@ def _evidence_lines(item_id: str, report: CheckReport | None, page_refs: Mapping
     lines = ["证明材料："]
     for i, ref in enumerate(refs, 1):
         facts = "，".join(x for x in (ref.doc_number, fmt_cn(ref.date)) if x)
-        line = f"（{i}）{ref.title}" + (f"（{facts}）" if facts else "")
+        # Not （1）: that numbers the standards themselves one level up.
+        line = f"材料{i}：{ref.title}" + (f"（{facts}）" if facts else "")
         if ref.pages_text:
             line += f"，{ref.pages_text}"
         lines.append(line + "。")
@@ -267,15 +269,17 @@ def notice_context(catalog: Catalog) -> dict:
     mark = notice.get("issuer_mark") or _issuer_mark(issuer)
     notes = [notice["publication"]] if notice.get("publication") else []
     cc = notice.get("cc", "")
+    body = _body_items(notice.get("body") or ())
+    body_attachments = [] if plan else attachment_items(attachments)
     return {
         "issuer_mark": mark,
         "mark_size": L.mark_size_half_points(mark),
         "doc_number": notice.get("doc_number", ""),
         "title_lines": title_lines(notice.get("title") or f"关于印发《{catalog.name}》的通知"),
         "to": notice.get("to", ""),
-        "body": _body_items(notice.get("body") or ()),
+        "body": body,
         # Attachments belong to the plan when the notice prints one (as in the seed).
-        "attachments": [] if plan else attachment_items(attachments),
+        "attachments": body_attachments,
         "notes": notes,
         **_issuer_block(issuer, date),
         "plan_title_lines": title_lines(notice["plan_title"], new_page=True) if plan and notice.get("plan_title") else [],

@@ -200,8 +200,10 @@ def styles_xml() -> list[str]:
             tabs=f'<w:tab w:val="right" w:pos="{L.TEXT_W - L.CHAR_TWIPS}"/>')),
         style("GwTo", "主送机关", p=ppr(line=L.LINE_TWIPS, jc="both")),
         style("GwNote", "附注", p=ppr(line=L.LINE_TWIPS, jc="left", ind=ind(first=TWO))),
-        style("GwSign", "发文机关署名", p=ppr(line=L.LINE_TWIPS, jc="right")),
-        style("GwDate", "成文日期", p=ppr(line=L.LINE_TWIPS, jc="right", ind=ind(right=4 * L.CHAR_TWIPS))),
+        # The closing block (seal room, 署名, 成文日期, 附注) stays together on one page.
+        style("GwKeepBlank", "署名前空行", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="both")),
+        style("GwSign", "发文机关署名", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="right")),
+        style("GwDate", "成文日期", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="right", ind=ind(right=4 * L.CHAR_TWIPS))),
         # 附件说明: "附件：1." then the name; wrapped lines align with the name's first character.
         style("GwAttachFirst", "附件说明", p=ppr(line=L.LINE_TWIPS, jc="both", ind=ind(left=6 * L.CHAR_TWIPS,
               hanging=4 * L.CHAR_TWIPS))),
@@ -432,7 +434,7 @@ def _mark() -> str:
 def _closing() -> str:
     """附件说明, room for the seal, 署名 centred over 成文日期 (右空四字), 附注."""
     return (loop("attachments", "para", generic_para("para"))
-            + blank(2)
+            + blank(2, "GwKeepBlank")
             + para("GwSign", run("{{ issuer }}"), extra_ppr='<w:ind w:right="{{ sign_indent }}"/>')
             + text_para("GwDate", "{{ date_cn }}")
             + loop("notes", "para", text_para("GwNote", "{{ para }}")))
@@ -478,7 +480,7 @@ def report_body() -> str:
             + text_para("GwH1", "一、总体自评情况") + loop("intro", "para", generic_para("para"))
             + text_para("GwH1", "二、逐项自评情况")
             + loop("categories", "cat", text_para("GwH2", "{{ cat.heading }}") + subitems)
-            + blank(2)
+            + blank(2, "GwKeepBlank")
             + para("GwSign", run("{{ issuer }}"), extra_ppr='<w:ind w:right="{{ sign_indent }}"/>')
             + text_para("GwDate", "{{ date_cn }}"))
 
