@@ -108,7 +108,8 @@ def test_every_bad_row_reason_with_row_number(tmp_path, cat):
     by_row = {}
     for p in res.problems:
         by_row.setdefault(p.row, []).append(p.message)
-    assert "未知指标编号 2.1.9" in by_row[2][0] and "2.1.3" in by_row[2][0]
+    assert by_row[2] == ["未知指标编号 2.1.9，相近的有效编号：2.1.1、2.1.2、2.1.3、2.1.4、2.1.5、2.1.6、2.1.7、2.1.8；"
+                         "本行的 2.1.3 仍然有效"]
     assert "找不到文件 材料/没有.pdf" in by_row[3][0]
     assert "项目文件夹之外" in by_row[4][0]
     assert "日期“2021年13月1日”无法识别" in by_row[5][0]
@@ -116,7 +117,7 @@ def test_every_bad_row_reason_with_row_number(tmp_path, cat):
     assert "缺少指标编号" in by_row[7][0]
     assert "缺少文件路径" in by_row[8][0]
     assert "与第 2 行重复" in by_row[9][0]
-    assert "未知指标编号 N9" in by_row[10][0]
+    assert "未知指标编号 N9" in by_row[10][0] and by_row[10][0].endswith("此行已跳过")
     assert all(p.source == "材料清单.xlsx" for p in res.problems)
     assert [(a.path, a.indicator, a.row) for a in res.assignments] == [("材料/a.pdf", "2.1.3", 2)]
 
@@ -165,7 +166,8 @@ def test_names_assign_and_bogus_ids_are_reported(tmp_path, cat):
         ("材料/２．１．７ 乡镇/纪要.pdf", "2.1.7")])
     assert all(a.source == "name" for a in got)
     assert [(p.source, p.row) for p in problems] == [("材料/2.1.9 会议", None)]
-    assert "未知指标编号 2.1.9" in problems[0].message and "2.1.3" in problems[0].message
+    assert problems[0].message.startswith("文件夹名以 2.1.9 开头，但 2.1.9 不是有效的指标编号（相近的有效编号：2.1.1、")
+    assert problems[0].message.endswith("；其中的文件未按名称分配")
 
 
 def test_combine_prefers_manifest_and_counts_once(tmp_path, cat):

@@ -77,12 +77,11 @@ def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[Manifest
 
         fatal = False
         ids = ids_lib.split_ids(row.indicator) if row.indicator else []
-        good_ids = []
+        good_ids = list(dict.fromkeys(one for one in ids if catalog.get(one) is not None))
         for one in ids:
             if catalog.get(one) is None:
-                bad(ids_lib.unknown_id_message(one, valid_ids))
-            elif one not in good_ids:
-                good_ids.append(one)
+                rest = f"；本行的 {'、'.join(good_ids)} 仍然有效" if good_ids else "，此行已跳过"
+                bad(ids_lib.unknown_id_message(one, valid_ids) + rest)
         if not ids:
             bad("缺少指标编号，此行已跳过")
             fatal = True
@@ -199,9 +198,11 @@ def name_assignments(catalog: Catalog, paths: Iterable[str]) -> tuple[list[Assig
             else:
                 where = "/".join(parts[:depth])
                 what = "文件夹" if depth < len(parts) else "文件"
+                near = ids_lib.nearest(found, valid)
+                hint = f"（相近的有效编号：{'、'.join(near)}）" if near else ""
                 problems.setdefault(where, ManifestProblem(
-                    where, None, f"{what}名以 {found} 开头，但{ids_lib.unknown_id_message(found, valid)}；"
-                                 f"未按名称分配"))
+                    where, None, f"{what}名以 {found} 开头，但 {found} 不是有效的指标编号{hint}；其中的文件未按名称分配"
+                    if what == "文件夹" else f"{what}名以 {found} 开头，但 {found} 不是有效的指标编号{hint}；未按名称分配"))
     return assignments, list(problems.values())
 
 

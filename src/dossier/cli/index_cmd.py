@@ -87,7 +87,7 @@ def _summary(result: index_lib.IndexResult) -> Table:
 
 def _print_problems(out, result: index_lib.IndexResult) -> None:
     if result.manifest_problems:
-        out.print(f"\n材料清单和文件名中的问题（{len(result.manifest_problems)} 处，已跳过）：")
+        out.print(f"\n材料清单和文件名中的问题（{len(result.manifest_problems)} 处）：")
         for p in result.manifest_problems:
             where = f"{p.source} 第 {p.row} 行" if p.row else p.source
             out.print(f"  {where}：{p.message}")
