@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import openpyxl
 import pytest
@@ -199,3 +200,46 @@ def test_tab_separated_csv(tmp_path, cat):
     assert problems == [] and (rows[0].indicator, rows[0].file) == ("2.1.7", "材料/a.pdf")
     accept(project, cat, "纪要.pdf", ["2.1.3"])
     assert (tmp_path / "材料清单.csv").read_text(encoding="utf-8").endswith("2.1.3\t材料/纪要.pdf\n")
+
+
+X14_VALIDATION = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1">'
+    '<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>指标体系!$A$2:$A$84</xm:f>'
+    '</x14:formula1><xm:sqref>A2:A501</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
+
+
+def test_accept_keeps_excel_2010_extensions_byte_for_byte(tmp_path, cat):
+    """A manifest saved by Excel keeps cross-sheet dropdowns in an x14 extension list that
+    openpyxl drops on save; accept edits only the sheet's rows, so the extension and every
+    other part of the workbook stay byte for byte. This test ensures that accept never loses a clerk's dropdowns."""
+    import zipfile
+
+    project = make_project(tmp_path)
+    source = tmp_path / "template.xlsx"
+    manifest_workbook(cat).save(source)
+    target = tmp_path / "材料清单.xlsx"
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", X14_VALIDATION.encode() + b"</worksheet>")
+            out.writestr(info, data)
+    before = {i.filename: zipfile.ZipFile(target).read(i.filename) for i in zipfile.ZipFile(target).infolist()}
+
+    result = accept(project, cat, "材料/纪要.pdf", ["2.1.3"])
+    assert result.row == 2
+    after = {i.filename: zipfile.ZipFile(target).read(i.filename) for i in zipfile.ZipFile(target).infolist()}
+    assert after.keys() == before.keys()
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == ["xl/worksheets/sheet1.xml"]
+    assert "指标体系!$A$2:$A$84".encode() in after["xl/worksheets/sheet1.xml"]
+    rows, problems = read_manifests(tmp_path)
+    assert problems == [] and [(r.row, r.indicator, r.file, r.note) for r in rows] == [
+        (2, "2.1.3", "材料/纪要.pdf", "由 dossier accept 确认")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # openpyxl announcing it would drop the x14 list
+        ws = openpyxl.load_workbook(target)["材料清单"]
+    assert ws["E2"].number_format == "yyyy-mm-dd"  # the template's pre-formatted date cell kept its style
+    assert ws["A1"].font.b

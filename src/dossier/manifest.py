@@ -13,9 +13,12 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from dossier import ids as ids_lib
 from dossier.atomic import atomic_path
@@ -233,42 +236,110 @@ def _already_there(table: list[list[Any]], columns: dict[str, int], rel: str, wa
 
 
 def _append_xlsx(path: Path, catalog: Catalog, cells: dict[str, str], wanted: list[str], create: bool) -> int | None:
-    import openpyxl
-
     if create:
         from dossier.scaffold import manifest_workbook
 
-        wb = manifest_workbook(catalog)
-    else:
-        try:
-            wb = openpyxl.load_workbook(path)
-        except Exception:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
-            raise DossierError(f"{path.name} 已损坏或不是有效的 Excel 表格，无法添加行；请先修复或改名后重试") from None
-    ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
+        with atomic_path(path) as tmp:
+            manifest_workbook(catalog).save(tmp)
+    try:
+        table = _read_xlsx(path)
+    except Exception:  # calamine raises its own types for damaged workbooks
+        raise DossierError(f"{path.name} 已损坏或不是有效的 Excel 表格，无法添加行；请先修复或改名后重试") from None
     columns: dict[str, int] = {}
-    for cell in ws[1]:
-        key = _header_key(cell.value)
+    for i, cell in enumerate(table[0] if table else []):
+        key = _header_key(cell)
         if key and key not in columns:
-            columns[key] = cell.column
+            columns[key] = i
     missing = [FIELD_HEADER[k] for k in REQUIRED if k not in columns]
     if missing:
         raise DossierError(f"{path.name} 第 1 行缺少“{'”“'.join(missing)}”列，无法添加行")
-    table = [[c for c in r] for r in ws.iter_rows(values_only=True)]
-    zero_based = {k: v - 1 for k, v in columns.items()}
-    if _already_there(table, zero_based, cells["file"], wanted):
+    if _already_there(table, columns, cells["file"], wanted):
         return None
-    # The template pre-formats 500 empty rows, so ws.max_row is not the last filled row.
-    last = 1
-    for number, raw in enumerate(table, start=1):
-        if any(_cell_text(c) for c in raw):
-            last = number
+    # Pre-formatted empty rows (the template has 500) do not count as filled.
+    last = max((n for n, raw in enumerate(table, start=1) if any(_cell_text(c) for c in raw)), default=1)
     row = last + 1
-    for field, value in cells.items():
-        if field in columns:
-            ws.cell(row, columns[field]).value = value
+    values = {columns[f] + 1: v for f, v in cells.items() if f in columns}
+    try:
+        data = _sheet_with_row(path, row, values)
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        raise DossierError(f"{path.name} 的结构无法识别，无法添加行；请用 Excel 另存为 .xlsx 后重试") from None
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(data)
     return row
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _col_index(ref: str) -> int:
+    n = 0
+    for ch in re.match(r"[A-Z]+", ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _sheet_with_row(path: Path, row: int, values: dict[int, str]) -> bytes:
+    """The workbook's bytes with ``values`` (1-based column → text) written into ``row`` of the
+    manifest sheet. Only that sheet's XML changes: styles, dropdowns (including the Excel 2010
+    extension lists openpyxl would drop), other sheets and every other part stay byte for byte."""
+    with zipfile.ZipFile(path) as z:
+        book = etree.fromstring(z.read("xl/workbook.xml"))
+        sheets = book.findall(f"{{{_MAIN}}}sheets/{{{_MAIN}}}sheet")
+        chosen = next((sh for sh in sheets if sh.get("name") == SHEET_NAME), sheets[0])
+        rel_id = chosen.get(f"{{{_REL}}}id")
+        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels.findall(f"{{{_PKG_REL}}}Relationship") if r.get("Id") == rel_id)
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheet = etree.fromstring(z.read(part))
+        data = sheet.find(f"{{{_MAIN}}}sheetData")
+        row_el = next((r for r in data.findall(f"{{{_MAIN}}}row") if int(r.get("r", "0")) == row), None)
+        if row_el is None:
+            row_el = etree.Element(f"{{{_MAIN}}}row", r=str(row))
+            later = next((r for r in data.findall(f"{{{_MAIN}}}row") if int(r.get("r", "0")) > row), None)
+            if later is None:
+                data.append(row_el)
+            else:
+                later.addprevious(row_el)
+        for col, text in sorted(values.items()):
+            ref = f"{_col_letter(col)}{row}"
+            cell = next((c for c in row_el.findall(f"{{{_MAIN}}}c") if c.get("r") == ref), None)
+            if cell is None:
+                cell = etree.Element(f"{{{_MAIN}}}c", r=ref)
+                later = next((c for c in row_el.findall(f"{{{_MAIN}}}c") if _col_index(c.get("r", "A")) > col), None)
+                if later is None:
+                    row_el.append(cell)
+                else:
+                    later.addprevious(cell)
+            for child in list(cell):
+                cell.remove(child)
+            cell.set("t", "inlineStr")
+            inline = etree.SubElement(cell, f"{{{_MAIN}}}is")
+            etree.SubElement(inline, f"{{{_MAIN}}}t").text = text
+        if row_el.get("spans"):
+            del row_el.attrib["spans"]  # an optimisation hint Excel recomputes
+        dim = sheet.find(f"{{{_MAIN}}}dimension")
+        if dim is not None:
+            m = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", dim.get("ref", ""))
+            if m:
+                last_col = max(_col_index(m.group(3) or m.group(1)), max(values))
+                last_row = max(int(m.group(4) or m.group(2)), row)
+                dim.set("ref", f"{m.group(1)}{m.group(2)}:{_col_letter(last_col)}{last_row}")
+        new_sheet = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in z.infolist():
+                dst.writestr(info, new_sheet if info.filename == part else z.read(info.filename))
+    return out.getvalue()
 
 
 def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | None:
