@@ -76,6 +76,8 @@ def test_title_of_the_real_seed_notice():
     ("示范县2021年\n未成年人保护工作要点\n一、总体要求", "示范县2021年未成年人保护工作要点"),
     ("会议纪要\n（第2期）\n", "会议纪要"),
     (["示范县关爱服务场所", "建设情况报告"], "示范县关爱服务场所建设情况报告"),
+    ("自治区民政厅关于印发《广西壮族自治区申报创建全国未成年人保护示范县（市、区）实施方案》的通知\n各市：",
+     "自治区民政厅关于印发《广西壮族自治区申报创建全国未成年人保护示范县（市、区）实施方案》的通知"),
 ])
 def test_title_heuristics(text, expected):
     """纪要 heads, annex labels, letter-spaced headings, wrapped titles and line lists.

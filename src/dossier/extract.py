@@ -128,7 +128,10 @@ def title_of(text_or_lines: str | Iterable[str], fallback_name: str = "") -> str
 
 
 def _title_like(line: str) -> bool:
-    return (2 <= len(line) <= 45 and "\t" not in line and line[-1] not in _SENTENCE_END
+    # A wrapped title line is short; a title kept in one Word paragraph may be long, but
+    # then it ends like a title.
+    limit = 80 if vocabulary()["_ending"].search(line) else 45
+    return (2 <= len(line) <= limit and "\t" not in line and line[-1] not in _SENTENCE_END
             and "：" not in line and ":" not in line
             and not line.endswith(("：", ":")) and re.search(r"[\u4e00-\u9fff]", line) is not None)
 

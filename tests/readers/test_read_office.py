@@ -96,14 +96,20 @@ quotes_bug = pytest.mark.xfail(OFFICE_QUOTES_BUG, strict=True,
 def test_legacy_doc_wps_xls_et_read_through_libreoffice(project, office_made, tmp_path):
     """.doc and .wps (Word 97 bytes) and .xls and .et (Excel 97 bytes) are converted once by
     LibreOffice and read like .docx/.xlsx; the batch helper converts them all up front
-    and a second read answers from the cache.
+    (a broken one fails alone, a modern file is left out) and a later read answers from
+    the cache.
     This test ensures that county offices' legacy files count as evidence."""
     for ext, src in ((".doc", "doc"), (".wps", "doc"), (".xls", "xls"), (".et", "xls")):
         shutil.copyfile(office_made[src], project / "材料" / f"旧{ext}")
     rels = ["材料/旧.doc", "材料/旧.wps", "材料/旧.xls", "材料/旧.et"]
+    # Word 97's signature with broken insides: fails in the same batch, alone.
+    (project / "材料" / "坏.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     cache = project / "输出" / ".dossier" / "legacy"
-    done = convert_legacy(project, rels, cache)
-    assert set(done) == set(rels) and all(not isinstance(v, str) for v in done.values()), done
+    done = convert_legacy(project, [*rels, "材料/坏.doc", "材料/新.docx"], cache)
+    assert set(done) == {*rels, "材料/坏.doc"}
+    assert "LibreOffice" in done["材料/坏.doc"]
+    assert read_file(project, "材料/坏.doc", legacy_cache=cache).error == done["材料/坏.doc"]
+    assert all(not isinstance(done[rel], str) for rel in rels), done
     for rel in rels:
         r = read(project, rel, converted=done[rel])
         ev = r.evidence
@@ -131,16 +137,6 @@ def test_legacy_without_libreoffice_is_an_error_for_those_files_only(project, of
     old = read_file(project, "材料/旧.doc", legacy_cache=project / "输出" / "cache")
     assert old.error == office.MISSING_MESSAGE and old.format == "doc"
     assert read_file(project, "材料/新.docx").ok
-
-
-def test_corrupt_legacy_file_is_an_error(project):
-    """A .doc with Word 97's signature but broken insides fails conversion with a reason.
-    This test ensures that LibreOffice failures reach the clerk as a per-file error."""
-    if office.soffice() is None:
-        pytest.skip("LibreOffice is not installed")
-    (project / "材料" / "坏.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
-    ev = read_file(project, "材料/坏.doc", legacy_cache=project / "输出" / "cache")
-    assert not ev.ok and "LibreOffice" in ev.error
 
 
 def test_docx_text_boxes_once_and_non_breaking_hyphens(project):
