@@ -15,7 +15,7 @@ def write_project(root: Path, *, applicant: str = "示范县人民政府", doc_n
                   narrative_paragraphs: int = 14) -> Path:
     """A project folder as a clerk leaves it: scaffold plus filled settings and a narrative file."""
     init_project(root, name=applicant)
-    (root / "材料" / "基本情况.txt").write_text("\n".join([NARRATIVE_SENTENCE * 3] * narrative_paragraphs),
+    (root / "材料" / "基本情况.txt").write_text("\n".join(["一、基本情况"] + [NARRATIVE_SENTENCE * 3] * narrative_paragraphs),
                                                 encoding="utf-8")
     quoted = applicant.replace('"', '\\"')
     (root / "dossier.yaml").write_text(f"""\

@@ -185,8 +185,12 @@ def test_form_seal_rows_are_tall_and_unsplittable(rendered):
     assert narrative_row.find(f"{W}trPr/{W}cantSplit") is None
     text = d.tables[0]._tbl.xpath("string(.)")
     assert "经自评，我县未成年人保护工作领导重视" in seal_rows[0].xpath("string(.)")
-    assert "示范县人民政府" in text and "张三\u3000县民政局副局长" in text and "0771-1234567" in text
+    assert "示范县人民政府" in text and "张三县民政局副局长" in text and "0771-1234567" in text
     assert d.paragraphs[-1].text == "（本表格一式两份）"
+    # The narrative keeps its numbered heading in 黑体, at the form's 4号 size.
+    heading = next(p for p in d.tables[0]._tbl.iter(W + "p") if p.xpath("string(.)") == "一、基本情况")
+    assert heading.find(f"{W}r/{W}rPr/{W}rStyle").get(W + "val") == "GwRunHei"
+    assert heading.find(f"{W}pPr/{W}pStyle").get(W + "val") == "GwFormBody"
 
 
 def test_unit_names_are_escaped(make_project, catalog, tmp_path):

@@ -144,10 +144,22 @@ def request_context(project: Project, catalog: Catalog) -> dict:
 # ----------------------------------------------------------------------------- 申报表
 
 
+def form_items(paragraphs: Sequence[str]) -> list[dict]:
+    """The narrative inside the form's cell: 4号 text throughout, numbered headings keep
+    their font (一、黑体, （一）楷体) as run-in text."""
+    items = []
+    for p in paragraphs:
+        item = L.classify(p)
+        if item["style"] != L.STYLE_BODY:  # a heading on its own line
+            font = {L.STYLE_H1: L.RUN_HEI, L.STYLE_H2: L.RUN_KAI}.get(item["style"], L.RUN_PLAIN)
+            item = {"head": item["text"], "head_style": font, "text": ""}
+        items.append({**item, "style": "GwFormBody"})
+    return items
+
+
 def form_context(project: Project, catalog: Catalog) -> dict:
     form = catalog.form
     contact = project.contact
-    person = "\u3000".join(x for x in (contact.name, contact.title) if x)
     opinions = []
     for i, label in enumerate(form.get("opinions") or ()):
         text = L.paragraphs(project.self_assessment) if i == 0 else []
@@ -155,11 +167,12 @@ def form_context(project: Project, catalog: Catalog) -> dict:
     return {
         "title_lines": title_lines(form.get("title") or f"{catalog.scheme}申报表"),
         "applicant": project.applicant,
-        "contact_person": person,
+        "contact_name": contact.name,
+        "contact_title": contact.title,
         "contact_phone": contact.phone,
         "contact_mobile": contact.mobile,
         "narrative_label": form.get("narrative_label", "基本情况、主要制度及工作成效"),
-        "narrative": L.paragraphs(project.narrative),
+        "narrative": form_items(L.paragraphs(project.narrative)),
         "narrative_note": form.get("narrative_note", ""),
         "opinions": opinions,
         "footer": form.get("footer", ""),
@@ -183,7 +196,8 @@ def _evidence_lines(item_id: str, report: CheckReport | None, page_refs: Mapping
             title = info.title if info and info.title else path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             refs.append(PageRef(path, title, info.date if info else None, info.doc_number if info else ""))
     if not refs:
-        return ["证明材料：无"]
+        # Without a check nothing is known either way: leave the line for the clerk.
+        return ["证明材料：无"] if report is not None else ["证明材料："]
     lines = ["证明材料："]
     for i, ref in enumerate(refs, 1):
         facts = "，".join(x for x in (ref.doc_number, fmt_cn(ref.date)) if x)

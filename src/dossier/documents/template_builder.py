@@ -370,11 +370,12 @@ def form_table(filled: bool) -> str:
     r1 = row(cell(c1, text_para("GwFormCenter", "单位名称"))
              + cell(c2 + c3 + c4, text_para("GwForm", v("{{ applicant }}")), span=3), height=L.mm(16))
     r2 = row(cell(c1, text_para("GwFormCenter", "联系人姓名及职务"))
-             + cell(c2, text_para("GwFormCenter", v("{{ contact_person }}")))
+             + cell(c2, text_para("GwFormCenter", v("{{ contact_name }}"))
+                    + text_para("GwFormCenter", v("{{ contact_title }}")))
              + cell(c3, text_para("GwFormCenter", "联系方式") + text_para("GwFormCenter", "（办公电话及手机）"))
              + cell(c4, text_para("GwFormCenter", v("{{ contact_phone }}"))
                     + text_para("GwFormCenter", v("{{ contact_mobile }}"))), height=L.mm(18))
-    narrative = (loop("narrative", "para", text_para("GwFormBody", "{{ para }}")) if filled else blank(12, "GwForm"))
+    narrative = (loop("narrative", "para", generic_para("para")) if filled else blank(12, "GwForm"))
     # The narrative row may split: a long text flows onto continuation pages instead of
     # being cut off, which is what the form's "超出可另附页" asks for.
     r3 = row(cell(total, text_para("GwForm", "{{ narrative_label }}：") + narrative
