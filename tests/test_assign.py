@@ -104,6 +104,7 @@ def test_every_bad_row_reason_with_row_number(tmp_path, cat):
         ("2.1.4", None, "只有名称"),                        # 8: no file
         ("2.1.3", "材料/a.pdf"),                           # 9: same file and IDs as row 2
         ("N9", "材料/b.pdf"),                              # 10: only unknown IDs
+        ("N1、N8", "材料/没有.pdf"),                         # 11: unknown ID and a missing file
     ])
     by_row = {}
     for p in res.problems:
@@ -118,6 +119,8 @@ def test_every_bad_row_reason_with_row_number(tmp_path, cat):
     assert "缺少文件路径" in by_row[8][0]
     assert "与第 2 行重复" in by_row[9][0]
     assert "未知指标编号 N9" in by_row[10][0] and by_row[10][0].endswith("此行已跳过")
+    assert by_row[11][0].startswith("未知指标编号 N8") and "仍然有效" not in by_row[11][0]
+    assert "找不到文件" in by_row[11][1]
     assert all(p.source == "材料清单.xlsx" for p in res.problems)
     assert [(a.path, a.indicator, a.row) for a in res.assignments] == [("材料/a.pdf", "2.1.3", 2)]
 

@@ -78,15 +78,11 @@ def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[Manifest
         fatal = False
         ids = ids_lib.split_ids(row.indicator) if row.indicator else []
         good_ids = list(dict.fromkeys(one for one in ids if catalog.get(one) is not None))
-        for one in ids:
-            if catalog.get(one) is None:
-                rest = f"；本行的 {'、'.join(good_ids)} 仍然有效" if good_ids else "，此行已跳过"
-                bad(ids_lib.unknown_id_message(one, valid_ids) + rest)
+        unknown = [one for one in ids if catalog.get(one) is None]
+        first_message = len(problems)
         if not ids:
             bad("缺少指标编号，此行已跳过")
             fatal = True
-        elif not good_ids:
-            fatal = True  # each unknown ID was reported above
         if not row.file:
             bad("缺少文件路径，此行已跳过")
             fatal = True
@@ -110,7 +106,15 @@ def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[Manifest
                 for rel, disk in found:
                     targets.append(rel)
                     paths[rel] = disk
-        if fatal:
+        # Unknown IDs first; whether the row's other IDs still count depends on everything else.
+        for n, one in enumerate(unknown):
+            if good_ids and not fatal:
+                rest = f"；本行的 {'、'.join(good_ids)} 仍然有效"
+            else:
+                rest = "，此行已跳过" if not good_ids else ""
+            problems.insert(first_message + n, ManifestProblem(
+                row.source, row.row, ids_lib.unknown_id_message(one, valid_ids) + rest))
+        if fatal or not good_ids:
             continue
         for target in targets:
             dup_key = (target, frozenset(good_ids))

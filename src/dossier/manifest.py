@@ -261,7 +261,7 @@ def _append_xlsx(path: Path, catalog: Catalog, cells: dict[str, str], wanted: li
     values = {columns[f] + 1: v for f, v in cells.items() if f in columns}
     try:
         data = _sheet_with_row(path, row, values)
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    except Exception:  # any surprise in a hand-edited package: refuse rather than write a broken workbook
         raise DossierError(f"{path.name} 的结构无法识别，无法添加行；请用 Excel 另存为 .xlsx 后重试") from None
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
