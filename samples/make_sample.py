@@ -138,7 +138,6 @@ class Doc:
     number: str = ""  # 发文字号
     to: str = ""  # 主送机关
     meta: list = field(default_factory=list)  # (label, value) lines under the title: 会议时间 …
-    footer_lines: list = field(default_factory=list)  # plain lines after the date (抄送 …)
 
 
 @dataclass
@@ -160,21 +159,23 @@ def _docx_fonts(run_or_style, east_asia: str, size_pt: float | None = None, bold
     from docx.shared import Pt, RGBColor
 
     font = run_or_style.font
-    font.name = east_asia
-    rpr = run_or_style.element.get_or_add_rPr() if hasattr(run_or_style.element, "get_or_add_rPr") \
-        else run_or_style.element.rPr
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        rfonts.set(qn(attr), east_asia)
+    font.name = east_asia  # sets w:ascii and w:hAnsi; Chinese text is set in w:eastAsia
+    rfonts = run_or_style.element.rPr.rFonts
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    for theme in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        # A theme font in the template's headings would win over the named font.
+        rfonts.attrib.pop(qn(theme), None)
     if size_pt:
         font.size = Pt(size_pt)
     if bold is not None:
         font.bold = bold
     if color:
         font.color.rgb = RGBColor(*color)
+
+
+def header_lines(header: str) -> list[str]:
+    """A joint document's 版头 stacks its issuers, one a line (``A B文件`` → ``A``, ``B文件``)."""
+    return header.split() if header else []
 
 
 def render_docx(doc: Doc, path: Path) -> None:
@@ -217,8 +218,8 @@ def render_docx(doc: Doc, path: Path) -> None:
             _docx_fonts(run, font, size, color=color)
         return p
 
-    if doc.header:
-        para(doc.header, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, font="方正小标宋简体", size=30,
+    for issuer in header_lines(doc.header):
+        para(issuer, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, font="方正小标宋简体", size=30 if len(issuer) < 14 else 24,
              color=(0xE0, 0x00, 0x00))
     if doc.number:
         p = para(doc.number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
@@ -264,8 +265,6 @@ def render_docx(doc: Doc, path: Path) -> None:
         para(doc.signature, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     if doc.date:
         para(cn_date(doc.date), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    for line in doc.footer_lines:
-        para(line, indent=False)
     props = d.core_properties
     props.title, props.author, props.last_modified_by = doc.title, "示范县民政局", "示范县民政局"
     props.created = props.modified = dt.datetime(*FIXED_TIME)
@@ -375,8 +374,9 @@ def render_pdf(doc: Doc, path: Path) -> None:
         for i, line in enumerate(_wrap(s, width, size, first)):
             text_line(line, size, x_off=first if i == 0 else 0)
 
+    for issuer in header_lines(doc.header):
+        text_line(issuer, 26 if len(issuer) < 14 else 22, "center", color=(0.88, 0, 0))
     if doc.header:
-        text_line(doc.header, 26, "center", color=(0.88, 0, 0))
         y -= 6
     if doc.number:
         text_line(doc.number, body_size, "center")
@@ -426,8 +426,6 @@ def render_pdf(doc: Doc, path: Path) -> None:
         text_line(doc.signature, body_size, "right")
     if doc.date:
         text_line(cn_date(doc.date), body_size, "right")
-    for line in doc.footer_lines:
-        paragraph(line, indent=False)
     footer()
     c.save()
 
@@ -570,7 +568,7 @@ def header_row(ws, headers, widths=None, row=1) -> None:
             ws.column_dimensions[cell.column_letter].width = widths[i - 1]
 
 
-def table_sheet(path: Path, title: str | None, headers: list, rows: list, widths: list, *, note: str = "",
+def table_sheet(path: Path, title: str | None, headers: list, rows: list, widths: list, *,
                 sheet: str = "Sheet1") -> None:
     """A register as clerks keep them: a merged title row (unless ``title`` is None: registers
     that rules read keep their header in row 1), the header, rows; dates as real date cells."""
@@ -593,8 +591,6 @@ def table_sheet(path: Path, title: str | None, headers: list, rows: list, widths
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-    if note:
-        ws.cell(row=len(rows) + first + 2, column=1, value=note)
     save_workbook(wb, path)
 
 
@@ -631,7 +627,7 @@ def minutes(*, title: str, number: str, when: dt.date, place: str, host: str, at
 
 
 def policy(*, title: str, sections: list, date: dt.date, signature: str, header: str = "", number: str = "",
-           to: str = "", intro: str = "", footer: list | None = None) -> Doc:
+           to: str = "", intro: str = "") -> Doc:
     body: list = [intro] if intro else []
     numerals = "一二三四五六七八九十"
     for i, sec in enumerate(sections):
@@ -641,8 +637,7 @@ def policy(*, title: str, sections: list, date: dt.date, signature: str, header:
         head, *paras = sec
         body.append(("h", f"{numerals[i]}、{head}"))
         body.extend(paras)
-    return Doc(title=title, header=header, number=number, to=to, body=body, signature=signature, date=date,
-               footer_lines=footer or [])
+    return Doc(title=title, header=header, number=number, to=to, body=body, signature=signature, date=date)
 
 
 def record(*, title: str, label: str, when: dt.date, place: str, lines: list[str], body: list,
@@ -683,7 +678,7 @@ def items_thought() -> list[Item]:
                     "未成年人保护工作的政治责任。"],
                 signature=GROUP_OFFICE, written=D(2020, 6, 19))),
         Item("材料/思想引领/关于认真学习贯彻习近平总书记关于未成年人保护工作重要指示精神的通知.pdf", "rl", [
-            U("1.1.2、1.2.1")],
+            U("1.1.2、1.2.1", kind="制度文件")],
             doc=policy(
                 header="中共示范县委办公室", number="示办发〔2020〕8号",
                 title="关于认真学习贯彻习近平总书记关于未成年人保护工作重要指示精神的通知",
@@ -758,7 +753,7 @@ def items_leadership() -> list[Item]:
     # The 2021 meeting is also listed in the manifest: the same file for the same standard counts once.
     items[2].uses.append(U("2.1.3", date="2021年3月15日", kind="会议纪要", note="与文件夹编号重复，只计一次"))
     items += [
-        Item("材料/组织领导/示范县国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（摘录）.pdf", "rl", [U("2.1.1")],
+        Item("材料/组织领导/示范县国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（摘录）.pdf", "rl", [U("2.1.1", kind="制度文件")],
              doc=policy(
                  header="示范县人民政府文件", number="示政发〔2021〕5号",
                  title="示范县国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要（摘录）",
@@ -978,7 +973,7 @@ def items_mechanisms() -> list[Item]:
                          ("解除工作关系", "收到查询结果显示有相关违法犯罪记录的，用人单位应当在30个工作日内与其解除工作关系。")],
                signature="示范县人民检察院  示范县公安局  示范县教育局", date=D(2020, 10, 20)),
         Item("台账/从业查询台账.xlsx", "xlsx", [U("3.3.1", kind="工作台账", date=D(2021, 9, 10))], build=build_hiring_register),
-        simple("材料/工作机制/示范县未成年人救助保护热线转介工作规程.pdf", "rl", [U("3.4.1")],
+        simple("材料/工作机制/示范县未成年人救助保护热线转介工作规程.pdf", "rl", [U("3.4.1", kind="制度文件")],
                title="示范县未成年人救助保护热线转介工作规程",
                intro="为做好未成年人救助保护热线转介个案的咨询、处置等工作，明确县未成年人救助保护中心负责热线转介个案的接收和处置。",
                sections=[("转介处置", "接到热线转介个案后，2小时内联系当事人，24小时内提出处置意见。"),
@@ -1043,7 +1038,7 @@ def items_family() -> list[Item]:
              photo=Photo("城西社区家长学校亲子阅读活动", dt.datetime(2021, 5, 29, 15, 12), orientation=6, people=5, seed=41)),
         Item("材料/家庭保护/家长学校活动/2020-11-21 六景社区家长学校家庭教育讲座.jpg", "jpg", [U("4.1.2")],
              photo=Photo("六景社区家长学校家庭教育讲座", dt.datetime(2020, 11, 21, 10, 5), people=9, seed=42)),
-        simple("材料/家庭保护/婚姻家庭辅导和家事审判家庭教育指导工作情况.pdf", "rl", [U("4.1.1")],
+        simple("材料/家庭保护/婚姻家庭辅导和家事审判家庭教育指导工作情况.pdf", "rl", [U("4.1.1", kind="活动记录")],
                title="示范县婚姻家庭辅导和家事审判家庭教育指导工作情况",
                intro="县民政局在婚姻登记处设立婚姻家庭辅导室，县人民法院在家事审判中开展家庭教育指导。",
                sections=[("离婚登记家庭教育指导", "2020年以来为办理离婚登记的有未成年子女当事人提供家庭教育指导326对。"),
@@ -1145,7 +1140,7 @@ def items_society() -> list[Item]:
                   [3, "六景镇滨江广场", D(2021, 6, 10), "亲水平台防溺水设施", "已设置", "增设警示牌4块"],
                   [4, "县图书馆少儿阅览室", D(2021, 8, 26), "电器线路、桌椅", "已设置", "无"]],
                  [6, 24, 12, 22, 18, 20])),
-        simple("材料/社会保护/旅馆业接待未成年人入住五必须核查报告制度落实情况.pdf", "rl", [U("6.3.3")],
+        simple("材料/社会保护/旅馆业接待未成年人入住五必须核查报告制度落实情况.pdf", "rl", [U("6.3.3", kind="工作台账")],
                title="示范县旅馆业接待未成年人入住“五必须”核查与报告制度落实情况",
                intro="县公安局督促全县旅馆、宾馆、酒店落实未成年人入住核查与报告制度。",
                sections=[("制度落实", "全县旅馆业场所136家全部签订责任书，落实“五必须”规定。"),
@@ -1172,7 +1167,8 @@ def items_society() -> list[Item]:
                title="示范县寒暑假网吧接纳未成年人专项检查记录",
                intro="在寒暑假、法定节假日等重要时间节点，县文化市场综合执法大队开展网吧专项检查。",
                sections=[("table", [["检查时间", "检查场所数", "发现问题", "处理"],
-                                    ["2020年7月", "18", "1", "警告"], ["2021年1月", "18", "0", "—"], ["2021年7月", "17", "1", "罚款"]])],
+                                    ["2020年7月", "18", "1", "警告"], ["2021年1月", "18", "0", "—"],
+                                    ["2021年7月", "17", "1", "罚款"]])],
                signature="示范县文化市场综合执法大队", date=D(2021, 8, 2)),
         Item("材料/网络保护/2021-07-20 暑期网吧专项检查.jpg", "jpg", [U("7.1.2")],
              photo=Photo("暑期网吧专项检查", dt.datetime(2021, 7, 20, 20, 15), people=4, seed=72)),
@@ -1194,7 +1190,7 @@ def items_government() -> list[Item]:
                sections=[("table", [["类别", "原标准（元/月）", "新标准（元/月）"], ["机构养育孤儿", "1500", "1650"],
                                     ["社会散居孤儿", "1000", "1100"], ["事实无人抚养儿童", "1000", "1100"]])],
                signature="示范县民政局  示范县财政局", date=D(2021, 1, 8)),
-        simple("材料/政府保护/随迁子女入学和困难学生资助工作方案.pdf", "rl", [U("8.2.1")],
+        simple("材料/政府保护/随迁子女入学和困难学生资助工作方案.pdf", "rl", [U("8.2.1", kind="制度文件")],
                header="示范县教育局文件", number="示教发〔2020〕15号", title="示范县进城务工人员随迁子女入学和家庭经济困难学生资助工作方案",
                intro="保障进城务工人员随迁子女平等接受义务教育，落实家庭经济困难儿童教育资助。",
                sections=[("随迁子女入学", "以居住证为主要依据安排入学，2020年接收随迁子女1260人。"),
@@ -1219,7 +1215,7 @@ def items_government() -> list[Item]:
                intro="县儿童福利院发挥专业优势，面向社区残疾儿童提供康复、特教、养育等服务。",
                sections=[("服务情况", "2020年以来为社区残疾儿童提供康复训练2300人次、送康复上门150人次。")],
                signature="示范县儿童福利院", date=D(2021, 8, 20)),
-        simple("材料/政府保护/民政部门临时监护和长期监护工作情况.pdf", "rl", [U("8.4.1")],
+        simple("材料/政府保护/民政部门临时监护和长期监护工作情况.pdf", "rl", [U("8.4.1", kind="工作台账")],
                title="示范县民政局履行临时监护和长期监护职责情况",
                intro="县民政局依法履行临时监护和长期监护职责，落实监护评估和安置。",
                sections=[("table", [["年度", "临时监护（人）", "长期监护（人）", "安置方式"],
@@ -1253,7 +1249,7 @@ def items_government() -> list[Item]:
                sections=[("社会调查", "办理涉案未成年人案件，应当委托社会工作服务机构开展社会调查。"),
                          ("社会观护和心理疏导", "对涉案未成年人开展社会观护和心理疏导，必要时给予司法救助。")],
                signature="示范县人民检察院", date=D(2021, 1, 20)),
-        simple("材料/司法保护/检察机关支持起诉和公益诉讼案件情况.pdf", "rl", [U("9.3.1")],
+        simple("材料/司法保护/检察机关支持起诉和公益诉讼案件情况.pdf", "rl", [U("9.3.1", kind="其他")],
                title="示范县人民检察院督促、支持起诉和提起公益诉讼案件情况",
                intro="县检察院对侵犯未成年人合法权益的案件，督促、支持有关组织和个人起诉，依法提起公益诉讼。",
                sections=[("办案情况", "2020年以来支持起诉变更监护权案件2件，就校园周边违规销售烟酒问题提起行政公益诉讼诉前程序3件。")],
@@ -1316,7 +1312,8 @@ def items_service() -> list[Item]:
                                                  ["管理人员", "儿童主任"], ["2021年开展活动", f"{20 + i}次"]])],
                             signature=f"{name}{'居民委员会' if typ == '社区' else '村民委员会'}", date=D(2021, 6, 1 + i)))
     items += [
-        simple("材料/服务阵地/社会组织/政府购买未成年人关爱服务合同（阳光社工）.pdf", "rl", [U("10.3.1", unit=ORGS[0], kind="经费文件")],
+        simple("材料/服务阵地/社会组织/政府购买未成年人关爱服务合同（阳光社工）.pdf", "rl", [U("10.3.1", unit=ORGS[0], kind="经费文件",
+                                                                     title=f"政府购买未成年人关爱保护服务项目合同（{ORGS[0]}）")],
                title="示范县民政局政府购买未成年人关爱保护服务项目合同",
                intro=f"甲方：示范县民政局；乙方：{ORGS[0]}。甲方通过政府购买服务方式，支持乙方开展未成年人保护领域的专业服务。",
                sections=[("服务内容", "困境儿童个案管理、家长学校、儿童主任能力建设。"),
@@ -1370,7 +1367,7 @@ def items_staff() -> list[Item]:
         else:  # re-appointed after the 2021 村（社区）“两委”换届; first appointment stated unlabelled
             verb, written = "续聘", D(2021, 4, 6 + i)
         first = "" if verb == "聘任" else f"（该同志于{cn_date(appointed)}首次聘任）"
-        items.append(simple(f"材料/队伍建设/儿童主任聘任/{name}儿童主任聘任通知.pdf", "rl", [U("11.1.3", unit=name)],
+        items.append(simple(f"材料/队伍建设/儿童主任聘任/{name}儿童主任聘任通知.pdf", "rl", [U("11.1.3", unit=name, kind="制度文件")],
                             header=f"{town}人民政府", number=f"{town[:2]}政发〔2021〕{30 + i}号",
                             title=f"{town}人民政府关于{verb}{person}同志为{name}儿童主任的通知",
                             intro=f"经{name}{committee}推荐，镇人民政府研究，{verb}{person}同志为{name}儿童主任{first}。",
