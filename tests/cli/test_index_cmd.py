@@ -65,8 +65,10 @@ def test_index_clean_project_exits_0_with_summary(cli, county):
         assert word in first.stdout
     assert "2 / 0" in first.stdout
     assert "材料/家长学校.docx → 4.1.2" in first.stdout
-    assert 'dossier accept "材料/家长学校.docx" 4.1.2' in first.stdout
-    second = cli("index", county, "--jobs", "1")
+    assert f'dossier accept "材料/家长学校.docx" 4.1.2 -p "{county}"' in first.stdout
+    here = cli("index", ".", cwd=county)
+    assert 'dossier accept "材料/家长学校.docx" 4.1.2\n' in here.stdout
+    second = cli("index", county, "--jobs", "1")  # after the run from inside the folder: still nothing new
     assert second.exit_code == 0 and "0 / 2" in second.stdout
     assert "Traceback" not in first.output + second.output
 
@@ -76,13 +78,13 @@ def test_index_with_bad_rows_and_bad_files_exits_1(cli, county):
     This test ensures that problems are reported without stopping the run."""
     (county / "材料清单.csv").write_text("指标编号,文件\n2.1.9,材料/家长学校.docx\n2.1.4,材料/没有.pdf\n",
                                         encoding="utf-8")
-    (county / "材料" / "坏.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    (county / "材料" / "某政办发[2021]1号 坏.pdf").write_bytes(b"%PDF-1.4\n garbage")
     (county / "材料" / "空.docx").write_bytes(b"")
     result = cli("index", county)
     assert result.exit_code == 1
     assert "材料清单.csv 第 2 行：未知指标编号 2.1.9，相近的有效编号：2.1.1" in result.stdout
     assert "材料清单.csv 第 3 行：找不到文件 材料/没有.pdf" in result.stdout
-    assert "材料/坏.pdf：" in result.stdout and "材料/空.docx：文件为空" in result.stdout
+    assert "材料/某政办发[2021]1号 坏.pdf：" in result.stdout and "材料/空.docx：文件为空" in result.stdout
     assert "Traceback" not in result.output
 
 

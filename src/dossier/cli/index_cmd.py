@@ -87,31 +87,40 @@ def _summary(result: index_lib.IndexResult) -> Table:
 
 def _print_problems(out, result: index_lib.IndexResult) -> None:
     if result.manifest_problems:
-        out.print(f"\n材料清单和文件名中的问题（{len(result.manifest_problems)} 处）：")
+        out.print(f"\n材料清单和文件名中的问题（{len(result.manifest_problems)} 处）：", markup=False)
         for p in result.manifest_problems:
             where = f"{p.source} 第 {p.row} 行" if p.row else p.source
-            out.print(f"  {where}：{p.message}")
+            out.print(f"  {where}：{p.message}", markup=False)
     errors = result.errors
     if errors:
-        out.print(f"\n无法读取的文件（{len(errors)} 个，不计入任何指标）：")
+        out.print(f"\n无法读取的文件（{len(errors)} 个，不计入任何指标）：", markup=False)
         for f in errors:
-            out.print(f"  {f.path}：{f.error}")
+            out.print(f"  {f.path}：{f.error}", markup=False)
 
 
-def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None) -> None:
+def _accept_hint(project_root: Path) -> str:
+    """``dossier accept`` needs ``-p`` unless the clerk is standing in the project folder."""
+    try:
+        here = Path.cwd().resolve() == project_root.resolve()
+    except OSError:
+        here = False
+    return "" if here else f' -p "{project_root}"'
+
+
+def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None, project_root: Path) -> None:
     by_file: dict[str, list] = {}
     for s in result.suggestions:
         by_file.setdefault(s.path, []).append(s)
     if not by_file:
         return
-    out.print(f"\n建议（{len(by_file)} 个未分配的文件；仅供参考，确认前不计入）：")
+    out.print(f"\n建议（{len(by_file)} 个未分配的文件；仅供参考，确认前不计入）：", markup=False)
     shown = list(by_file.items()) if limit is None else list(by_file.items())[:limit]
     for path, items in shown:
         proposals = "；".join(f"{s.indicator}（{s.score:g} 分，匹配：{'、'.join(s.words)}）" for s in items)
-        out.print(f"  {path} → {proposals}")
-        out.print(f"      确认：dossier accept \"{path}\" {items[0].indicator}")
+        out.print(f"  {path} → {proposals}", markup=False)
+        out.print(f"      确认：dossier accept \"{path}\" {items[0].indicator}{_accept_hint(project_root)}", markup=False)
     if limit is not None and len(by_file) > limit:
-        out.print(f"  ……其余 {len(by_file) - limit} 个文件的建议请运行 dossier suggestions 查看")
+        out.print(f"  ……其余 {len(by_file) - limit} 个文件的建议请运行 dossier suggestions 查看", markup=False)
 
 
 @click.command("index", options_metavar="[选项]")
@@ -134,10 +143,10 @@ def index_command(project_dir: Path, jobs: int | None) -> None:
         bar.close()
     out = stdout()
     for warning in result.warnings:
-        out.print(f"注意：{warning}")
+        out.print(f"注意：{warning}", markup=False)
     out.print(_summary(result))
     _print_problems(out, result)
-    _print_suggestions(out, result, SHOWN_SUGGESTIONS)
+    _print_suggestions(out, result, SHOWN_SUGGESTIONS, project.root)
     if result.manifest_problems or result.errors:
         click.get_current_context().exit(1)
 
@@ -158,7 +167,7 @@ def suggestions_command(project_dir: Path) -> None:
         out.print("没有建议：所有文件都已分配到指标。" if not unassigned
                   else f"有 {unassigned} 个未分配的文件，但内容中没有找到足以判断指标的关键词；请在材料清单中填写。")
         return
-    _print_suggestions(out, result, None)
+    _print_suggestions(out, result, None, project.root)
 
 
 @click.command("accept", options_metavar="[选项]")
@@ -204,7 +213,7 @@ def search_command(terms: tuple[str, ...], project_dir: Path) -> None:
     hits = index_lib.search(project, list(terms), limit=SEARCH_LIMIT)
     out = stdout()
     if not hits:
-        out.print(f"没有找到“{' '.join(terms)}”。")
+        out.print(f"没有找到“{' '.join(terms)}”。", markup=False)
         click.get_current_context().exit(1)
     styled = out.is_terminal
     for hit in hits:
@@ -218,9 +227,9 @@ def search_command(terms: tuple[str, ...], project_dir: Path) -> None:
         line.append(hit.snippet[pos:])
         out.print(line)
     if len(hits) >= SEARCH_LIMIT:
-        out.print(f"仅显示前 {SEARCH_LIMIT} 处（按页计）；请加词语缩小范围。")
+        out.print(f"仅显示前 {SEARCH_LIMIT} 处（按页计）；请加词语缩小范围。", markup=False)
     else:
-        out.print(f"共 {len(hits)} 处（按页计）。")
+        out.print(f"共 {len(hits)} 处（按页计）。", markup=False)
 
 
 def register(main: click.Group) -> None:
