@@ -264,20 +264,22 @@ def baseline_office(files: list[Path], scratch: Path) -> tuple[dict, dict[Path, 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def baseline_text_libraries(embedded: list[Path], cid: list[Path], max_pages: int) -> dict:
+def baseline_text_libraries(embedded: list[tuple[Path, int]], cid: list[tuple[Path, int]], max_pages: int) -> dict:
     """Pages per second, single process, of each PDF text library on the same pages; and how
     much of the Chinese pdftotext finds each one finds too (a broken CMap shows up here)."""
     import pdfplumber
     import pypdf
     import pypdfium2 as pdfium
 
-    def take(paths: list[Path]) -> list[Path]:
+    pages_of = dict(embedded + cid)
+
+    def take(paths: list[tuple[Path, int]]) -> list[Path]:
         chosen, pages = [], 0
-        for p in paths:
+        for p, n in paths:
             if pages >= max_pages:
                 break
             chosen.append(p)
-            pages += pdf_pages(p)
+            pages += n
         return chosen
 
     def with_pdfium(path: Path, limit: int | None) -> tuple[int, str]:
@@ -312,7 +314,7 @@ def baseline_text_libraries(embedded: list[Path], cid: list[Path], max_pages: in
     def with_pdftotext(path: Path, limit: int | None) -> tuple[int, str]:
         args = ["pdftotext", "-enc", "UTF-8"] + (["-l", str(limit)] if limit else []) + [str(path), "-"]
         text = subprocess.run(args, capture_output=True, check=False).stdout.decode("utf-8", "replace")
-        n = pdf_pages(path)
+        n = pages_of[path]
         return (min(n, limit) if limit else n), text
 
     libs = {"pdftotext (1 process)": with_pdftotext, "pypdfium2": with_pdfium, "pypdf": with_pypdf,
@@ -493,7 +495,7 @@ def print_report(res: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    con = Console()
+    con = Console(width=max(shutil.get_terminal_size((140, 40)).columns, 140))
     b = res["baselines"]
     c = res["corpus"]
     con.print(f"\n[bold]dossier benchmark — {res['scale']}[/] ({c['files']} files, {c['pages']} pages, "
@@ -552,7 +554,8 @@ def print_report(res: dict) -> None:
     for col in ("target", "measured", "limit", ""):
         t.add_column(col, justify="left" if col == "target" else "right")
     for tg in res["targets"]:
-        v = "—" if tg["value"] is None else f"{tg['value']}{' ' + tg['unit'] if tg['unit'] else ''}"
+        shown = tg["value"] if not isinstance(tg["value"], float) else round(tg["value"], 2)
+        v = "—" if shown is None else f"{shown}{' ' + tg['unit'] if tg['unit'] else ''}"
         mark = "[green]✓[/]" if tg["met"] else "[red]✗[/]" if tg["met"] is False else "n/a"
         t.add_row(tg["target"], v, f"{tg['limit']}", mark)
     con.print(t)
@@ -584,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.timezone.utc)
-    prog = Progress(12)
+    prog = Progress(13)
 
     prog.step(f"corpus ({args.scale})")
     corp = corpus_mod.ensure(args.scale, out, args.seed, progress=lambda m: print(f"        · {m}", flush=True))
@@ -621,8 +624,8 @@ def main(argv: list[str] | None = None) -> int:
         prog.done(f"qpdf {m['qpdf_wall']:.2f} s, pikepdf {m['pikepdf_wall']:.2f} s for {m['pages']} pages")
 
         prog.step("baseline: PDF text libraries (embedded vs non-embedded CJK fonts)")
-        emb = [root / f["path"] for f in corp.of_type("pdf-embedded")]
-        cid = [root / f["path"] for f in corp.of_type("pdf-cid")]
+        emb = [(root / f["path"], f["pages"]) for f in corp.of_type("pdf-embedded")]
+        cid = [(root / f["path"], f["pages"]) for f in corp.of_type("pdf-cid")]
         res["baselines"]["text_libraries"] = baseline_text_libraries(emb, cid, LIB_SAMPLE_PAGES[args.scale])
         prog.done()
     else:
@@ -685,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
         rec = stages[-1]
         if rec["status"] != "ok":
             return
+        if name.startswith("build"):
+            rec["extra"]["timings"] = build_timings(last_run["run"].stdout)
         n = dossier_pages()
         if n:
             rec["pages"], rec["pages_per_s"] = n, n / rec["wall"]
@@ -713,8 +718,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+TIMINGS_LINE = re.compile(r"^用时：(.+)$", re.M)
+TIMING = re.compile(r"([^，。\d]+?)([\d.]+)秒")
+
+
+def build_timings(stdout: str) -> dict[str, float]:
+    """``用时：索引0.1秒，检查0.0秒，…装订0.2秒`` → {"索引": 0.1, …}; {} when the build does not print it."""
+    m = TIMINGS_LINE.search(stdout)
+    return {k: float(v) for k, v in TIMING.findall(m.group(1))} if m else {}
+
+
 def binding_figure(res: dict) -> dict:
-    """The binder's own time: from the build's per-stage timings when it prints them."""
+    """The binder's own time (merge + page numbers + bookmarks), as the cold build reports it."""
+    for name in ("build cold", "build warm"):
+        st = next((s for s in res["stages"] if s["name"] == name and s["status"] == "ok"), None)
+        if st and "装订" in st["extra"].get("timings", {}):
+            return {"wall": st["extra"]["timings"]["装订"], "source": f"装订 time printed by {name}"}
     return {}
 
 
