@@ -1812,6 +1812,7 @@ def generate(out: Path, expected_path: Path | None = None, readme_path: Path | N
         raise SystemExit(f"重复的文件路径：{sorted(dupes)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp's 0700 would become the project folder's mode
     scratch = Path(tempfile.mkdtemp(prefix="dossier-sample-"))
     try:
         root = staging
@@ -1850,7 +1851,7 @@ def main(argv: list[str] | None = None) -> int:
         readme_path = HERE / "README.md"
     expected = generate(args.out, expected_path, readme_path)
     s = expected["summary"]
-    print(f"已生成 {args.out}：{len(expected['files'])} 个材料文件；预期 达标 {s['met']}、部分达标 {s['partial']}、"
+    print(f"已生成 {args.out}：{len(expected['files'])} 个证明材料和台账文件；预期 达标 {s['met']}、部分达标 {s['partial']}、"
           f"缺材料 {s['missing']}、已承诺 {s['declared']}、未承诺 {s['undeclared']}")
     return 0
 
