@@ -105,8 +105,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
 
         fingerprint = reader_fingerprint()
         if store.meta("reader_fingerprint") != fingerprint:
-            # New reader code may read differently: forget what the old code found.
+            # New reader code may read differently: forget what the old code found, including
+            # the conversions it failed (the fix may be exactly for those).
             store.remove(list(store.stamps()))
+            for marker in (state / "legacy").glob("*.failed"):
+                marker.unlink(missing_ok=True)
             store.set_meta("reader_fingerprint", fingerprint)
         stamps = store.stamps()
         removed = store.remove(p for p in stamps if p not in entries or entries[p].error is not None)
@@ -244,7 +247,8 @@ def reader_fingerprint() -> str:
 
     base = Path(dossier.__file__).parent
     parts = [getattr(dossier, "__version__", "")]
-    code = [*(base / "readers").glob("*.py"), *(base / "readers").glob("*.yaml"), base / "extract.py", base / "dates.py"]
+    code = [*(base / "readers").glob("*.py"), *(base / "readers").glob("*.yaml"), base / "extract.py",
+            base / "dates.py", base / "office.py"]
     for path in sorted(code):
         try:
             st = path.stat()
