@@ -303,3 +303,17 @@ def test_names_in_another_unicode_form(tmp_path, evidence, cat):
     assert result.files[0].ok and result.manifest_problems == ()
     assert [(a.path, a.indicator) for a in result.assignments] == [("材料/café 会议纪要.pdf", "2.1.3")]
     assert run_index(project, cat).stats.reused == 1
+
+
+def test_new_reader_code_reads_again(tmp_path, evidence, cat, monkeypatch):
+    """When the reader code changes (an upgrade or a fix), every file is read again and remembered
+    LibreOffice failures are forgotten. This test ensures that a fixed reader is not hidden behind the cache."""
+    project = make_project(tmp_path, {"材料/家长学校.docx": evidence["材料/家长学校.docx"]})
+    run_index(project, cat)
+    marker = project.state_dir / "legacy" / "abc.docx.failed"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("LibreOffice 无法转换此文件", encoding="utf-8")
+    assert run_index(project, cat).stats.read == 0 and marker.exists()
+    monkeypatch.setattr(index_lib, "reader_fingerprint", lambda: "a newer reader")
+    assert run_index(project, cat).stats.read == 1
+    assert not marker.exists()
