@@ -92,6 +92,7 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
     """Bring the index up to date with the evidence folder and the manifest; return everything
     the later stages need. Raises :class:`dossier.store.ProjectBusy` when another run holds the project."""
     started = time.perf_counter()
+    progress = progress if callable(progress) else None  # progress=True/False from callers expecting a flag
     root = project.root
     state = project.state_dir
     with store_lib.project_lock(state), store_lib.open_store(state) as store:
