@@ -22,9 +22,15 @@ $(STAMP): pyproject.toml
 sample: setup
 	$(PY) samples/make_sample.py
 
-demo: sample
+# The sample is committed; `make sample` regenerates it (needs LibreOffice).
+demo: setup
 	$(BIN)/dossier catalog
-	$(BIN)/dossier check $(SAMPLE) || true
+	$(BIN)/dossier catalog show 2.1.3
+	$(BIN)/dossier index $(SAMPLE)
+	$(BIN)/dossier check $(SAMPLE) || [ $$? -eq 1 ]
+	$(BIN)/dossier build $(SAMPLE)
+	$(BIN)/dossier verify $(SAMPLE)
+	@echo "申报材料已生成：$(SAMPLE)/输出/"
 
 test: setup
 	$(BIN)/pytest
