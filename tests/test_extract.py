@@ -76,6 +76,12 @@ def test_title_of_the_real_seed_notice():
     ("示范县2021年\n未成年人保护工作要点\n一、总体要求", "示范县2021年未成年人保护工作要点"),
     ("会议纪要\n（第2期）\n", "会议纪要"),
     (["示范县关爱服务场所", "建设情况报告"], "示范县关爱服务场所建设情况报告"),
+    ("示范县机构编制委员会办公室\n示编办〔2020〕16号\n关于设立示范县未成年人救助保护中心的批\n复\n同意在示范县儿童福利院加挂牌子\n",
+     "关于设立示范县未成年人救助保护中心的批复"),
+    ("示范县人民检察院 示范县公安局\n示检会〔2020〕2号\n示范县侵害未成年人案件强制报告\n制度实施办法\n为落实强制报告制度，制定本办法。",
+     "示范县侵害未成年人案件强制报告制度实施办法"),
+    ("示范县未成年人保护工作基本情况、主要制度及工作成效\n一、基本情况\n我县常住人口35万。",
+     "示范县未成年人保护工作基本情况、主要制度及工作成效"),
     ("自治区民政厅关于印发《广西壮族自治区申报创建全国未成年人保护示范县（市、区）实施方案》的通知\n各市：",
      "自治区民政厅关于印发《广西壮族自治区申报创建全国未成年人保护示范县（市、区）实施方案》的通知"),
 ])
@@ -120,6 +126,16 @@ def test_doc_number_bracket_forms_are_normalised(line):
     assert x.normalize_doc_number(line) == "示政办发〔2021〕12号"
 
 
+def test_doc_numbers_listed_after_the_body_are_not_the_documents_own():
+    """A table of other documents' 文号 below the body is not this file's 文号, and the title
+    above it is still found.
+    This test ensures that a list of 检察建议书 numbers does not become the file's number."""
+    text = ("示范县人民检察院检察建议\n书及被建议单位书面回复情况\n县检察院向有关单位提出建议，被建议单位均已回复。\n"
+            "示检建〔2020〕5号 县市场监管局2020年11月30日\n示范县人民检察院\n2021年6月15日")
+    assert x.find_doc_number(text) == ""
+    assert x.title_of(text, "") == "示范县人民检察院检察建议书及被建议单位书面回复情况"
+
+
 def test_cited_doc_number_is_not_the_documents_own():
     """A 文号 quoted inside a sentence cites another document.
     This test ensures that a citation is never taken as the file's own 文号."""
@@ -140,6 +156,10 @@ def test_issuer_from_head_signature_or_imprint():
     assert x.find_issuer(PLEDGE) == ""  # 承诺人：… is a person or body, not an 署名 line alone
     signed = "关于开展关爱行动的方案\n各村（社区）：\n现将方案印发给你们，请遵照执行。\n示范县城关镇人民政府\n2021年6月1日"
     assert x.find_issuer(signed) == "示范县城关镇人民政府"
+    joint = "示范县人民检察院 示范县人民法院 示范县公安局\n示检会〔2021〕3号\n关于…的办法\n为推行社会调查，制定本办法。"
+    assert x.find_issuer(joint) == "示范县人民检察院、示范县人民法院、示范县公安局"
+    cosigned = "活动情况\n共开展进校园活动35场，覆盖学生1.8万人。\n示范县委网信办 示范县教育局\n2021年9月17日"
+    assert x.find_issuer(cosigned) == "示范县委网信办、示范县教育局"
     imprint = "工作简报\n本期刊登三项工作进展，请各单位学习借鉴。\n示范县民政局办公室      2021年6月2日印发"
     assert x.find_issuer(imprint) == "示范县民政局办公室"
     assert x.find_issuer(SEED.read_text(encoding="utf-8")) == "自治区民政厅"

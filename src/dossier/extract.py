@@ -71,8 +71,12 @@ def lines_of(text_or_lines: str | Iterable[str]) -> list[str]:
 
 
 def _squash(line: str) -> str:
-    """Letter-spaced headings ("通  知", "会 议 纪 要") read as words."""
-    return re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])", "", line)
+    """Letter-spaced headings ("通  知", "会 议 纪 要") read as words; spaces between words
+    ("示范县委网信办 示范县教育局", a joint 署名) stay."""
+    tokens = line.split()
+    if len(tokens) > 1 and all(len(t) == 1 for t in tokens):
+        return "".join(tokens)
+    return line
 
 
 def is_date_only(line: str) -> bool:
@@ -82,7 +86,7 @@ def is_date_only(line: str) -> bool:
 
 def _is_head_line(line: str) -> bool:
     s = _squash(line)
-    if is_date_only(s) or find_doc_number(s) and _doc_number_line(s):
+    if is_date_only(s) or _doc_number_line(s):
         return True
     return any(p.search(s) for p in vocabulary()["_head"])
 
@@ -100,31 +104,64 @@ def title_of(text_or_lines: str | Iterable[str], fallback_name: str = "") -> str
     """The document's title: the first heading line after the 版头 (份号, 密级, 发文机关标志,
     文号, 签发人), joined with the lines that continue it until one ends like a title
     (…的通知, …纪要). ``fallback_name`` (a file name) is used when no line looks like one."""
-    voc = vocabulary()
     lines = [_squash(s) for s in lines_of(text_or_lines)[:60]]
-    i = 0
+    number_at = _doc_number_index(lines)
+    # Whatever stands above the 文号 is the 版头 (机关 names, with or without 文件, or a
+    # 纪要's 会议纪要): the title follows the 文号. Without one, skip the usual head lines.
+    starts = [number_at + 1, 0] if number_at is not None else [0]
+    for start in starts:
+        title = _title_from(lines, start)
+        if title:
+            return title
+    return name_title(fallback_name)
+
+
+def _title_from(lines: list[str], i: int) -> str:
+    voc = vocabulary()
     while i < len(lines) and _is_head_line(lines[i]):
         i += 1
-    if i < len(lines):
-        first = lines[i]
-        if _title_like(first):
+    if i >= len(lines) or not _title_like(lines[i]):
+        return ""
+    first = lines[i]
+    parts = [first]
+    if voc["_ending"].search(first):
+        # "…强制报告" / "制度实施办法": a wrapped line may end like a title by chance.
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if len(first) >= 12 and nxt and _continues_title(nxt) and voc["_ending"].search(first + nxt):
+            parts.append(nxt)
+    else:
+        # A long title wraps: keep reading while lines continue it, up to 4 lines.
+        for nxt in lines[i + 1:i + 4]:
+            if not _continues_title(nxt):
+                break
+            parts.append(nxt)
+            if voc["_ending"].search("".join(parts)):
+                break
+        if not voc["_ending"].search("".join(parts)):
             parts = [first]
-            if not voc["_ending"].search(first):
-                # A long title wraps: keep reading while lines continue it, up to 4 lines.
-                for nxt in lines[i + 1:i + 4]:
-                    if not _title_like(nxt) or _is_head_line(nxt):
-                        break
-                    parts.append(nxt)
-                    if voc["_ending"].search(nxt):
-                        break
-                else:
-                    parts = [first]
-                if not voc["_ending"].search(parts[-1]):
-                    parts = [first]
-            title = "".join(parts)
-            if len(title) <= 80:
-                return title
-    return name_title(fallback_name)
+    title = "".join(parts)
+    return title if len(title) <= 80 else ""
+
+
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[、.．])")
+
+
+def _continues_title(line: str) -> bool:
+    # A wrapped title may leave one character on its last line ("…的批" / "复"); a section
+    # heading (一、 （一） 1.) starts the body instead.
+    if _ENUMERATION.match(line) or _is_head_line(line):
+        return False
+    return _title_like(line) or (len(line) == 1 and "\u4e00" <= line <= "\u9fff")
+
+
+def _doc_number_index(lines: list[str]) -> int | None:
+    """Where the head's 文号 line is: within the first lines and before any body text."""
+    for k, line in enumerate(lines[:10]):
+        if _doc_number_line(line):
+            return k
+        if _body_like(line):
+            return None
+    return None
 
 
 def _title_like(line: str) -> bool:
@@ -155,12 +192,11 @@ def name_title(file_name: str) -> str:
 def find_doc_number(text: str) -> str:
     """The document's own 文号 (``示政办发〔2021〕12号``), brackets normalised to 〔〕.
 
-    Only a 文号 that starts a line counts: one inside a sentence cites another document."""
-    for line in lines_of(text)[:80]:
-        m = _DOC_NUMBER.search(line)
-        if m and m.start() <= 2:
-            return _format_doc_number(m)
-    return ""
+    Only a 文号 line in the head counts: one inside a sentence cites another document, and
+    文号 listed in a table after the body are other documents'."""
+    lines = [_squash(s) for s in lines_of(text)[:12]]
+    k = _doc_number_index(lines)
+    return _format_doc_number(_DOC_NUMBER.search(lines[k])) if k is not None else ""
 
 
 def normalize_doc_number(raw: str) -> str:
@@ -183,6 +219,11 @@ def find_issuer(text: str) -> str:
     the head, else the "机关  日期" line of a 纪要's head, else the 署名 line just before the 成文日期, else
     the 印发机关 of the 版记."""
     lines, closing = _closing(text)
+    number_at = _doc_number_index(lines)
+    if number_at:
+        names = _head_issuers(lines[:number_at])
+        if names:
+            return "、".join(names)
     for line in lines[:6]:
         m = re.fullmatch(r"(.{2,40}?)\s*文件", line)
         if m and "《" not in line and "关于" not in line:
@@ -202,6 +243,19 @@ def find_issuer(text: str) -> str:
     return ""
 
 
+def _head_issuers(head: list[str]) -> list[str]:
+    """机关 names in the 版头 above a 文号: "示范县人民检察院 示范县公安局 文件" → both."""
+    names: list[str] = []
+    for line in head:
+        bare = re.sub(r"\s*文\s*件$", "", line)
+        if "《" in line or "关于" in line:
+            continue
+        for name in bare.split():
+            if _org_like(name) and name not in names:
+                names.append(name)
+    return names
+
+
 def _org_like(s: str) -> bool:
     return vocabulary()["_issuer"].fullmatch(re.sub(r"\s+", "", s)) is not None
 
@@ -211,6 +265,9 @@ def _signature_before(lines: list[str], index: int) -> str:
     if same:
         return same
     for back in range(index - 1, max(-1, index - 3), -1):
+        names = [n for n in lines[back].split() if _org_like(n)]
+        if names and len(names) == len(lines[back].split()):
+            return "、".join(names)  # 联合署名: 示范县委网信办 示范县教育局
         if _org_like(lines[back]):
             return re.sub(r"\s+", "", lines[back])
     return ""
@@ -283,7 +340,10 @@ def _body_like(line: str) -> bool:
     """Body text, as opposed to the head block (机关, 期号, a date under the title)."""
     if _is_head_line(line):
         return False
-    return len(line) >= 20 or any(c in line for c in "。，；：！？…,;:!?")
+    if any(c in line for c in "。，；：！？…,;:!?"):
+        return True
+    # A long line is body text unless it is a row of 机关 names (a joint 版头 or 署名).
+    return len(line) >= 20 and not all(_org_like(t) for t in line.split())
 
 
 def _signed_above(lines: list[str], i: int) -> bool:
