@@ -123,9 +123,9 @@ def _filter_for(target_format: str, suffix: str) -> str:
         calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
         return "pdf:calc_pdf_Export" if calc else "pdf:writer_pdf_Export"
     if target_format == "docx":
-        return 'docx:"MS Word 2007 XML"'
+        return "docx:MS Word 2007 XML"
     if target_format == "xlsx":
-        return 'xlsx:"Calc MS Excel 2007 XML"'
+        return "xlsx:Calc MS Excel 2007 XML"
     return target_format
 
 

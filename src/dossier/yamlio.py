@@ -19,7 +19,10 @@ import yaml
 from dossier.errors import ConfigError
 
 
-class _Loader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster
+
+
+class _Loader(_Base):
     """SafeLoader without the timestamp resolver; duplicate keys are refused."""
 
 
@@ -80,9 +83,11 @@ def read_yaml(path: Path, *, what: str) -> tuple[Any, Located]:
         raise ConfigError(f"{what}文件不是 UTF-8 编码，请用 UTF-8 保存", path=str(path)) from None
     except OSError as e:
         raise ConfigError(f"无法读取{what}文件：{e.strerror}", path=str(path)) from None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        # One parse gives both the node tree (for line numbers) and the data.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except ConfigError as e:
         raise ConfigError(e.message, path=str(path), line=e.line) from None
     except yaml.MarkedYAMLError as e:
@@ -92,6 +97,8 @@ def read_yaml(path: Path, *, what: str) -> tuple[Any, Located]:
                           path=str(path), line=line) from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{what}文件格式错误：{e}", path=str(path)) from None
+    finally:
+        loader.dispose()
     return data, Located(node)
 
 
