@@ -33,7 +33,7 @@ _DATE_ONLY = re.compile(
 # 文号: 机关代字 + 〔年份〕 + 序号 + 号, whatever brackets the typist found.
 _OPEN, _CLOSE = "〔［\\[【（(﹝{", "〕］\\]】）)﹞}"
 _DOC_NUMBER = re.compile(
-    rf"([\u4e00-\u9fff]{{1,12}}?(?:[\u4e00-\u9fff]|[A-Za-z]{{0,4}}))\s*[{_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_CLOSE}]"
+    rf"([\u4e00-\u9fffA-Za-z]{{1,14}})\s*[{_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_CLOSE}]"
     rf"\s*第?\s*([0-9０-９]{{1,5}})\s*号")
 _SENTENCE_END = "。；;！!？?，,"
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -169,8 +169,7 @@ def _title_like(line: str) -> bool:
     # then it ends like a title.
     limit = 80 if vocabulary()["_ending"].search(line) else 45
     return (2 <= len(line) <= limit and "\t" not in line and line[-1] not in _SENTENCE_END
-            and "：" not in line and ":" not in line
-            and not line.endswith(("：", ":")) and re.search(r"[\u4e00-\u9fff]", line) is not None)
+            and "：" not in line and ":" not in line and re.search(r"[\u4e00-\u9fff]", line) is not None)
 
 
 def name_title(file_name: str) -> str:
@@ -215,9 +214,10 @@ def _format_doc_number(m: re.Match) -> str:
 
 
 def find_issuer(text: str) -> str:
-    """The issuing organisation when the text shows one: the 发文机关标志 (``…文件``) at
-    the head, else the "机关  日期" line of a 纪要's head, else the 署名 line just before the 成文日期, else
-    the 印发机关 of the 版记."""
+    """The issuing organisation when the text shows one: the 发文机关标志 above the 文号
+    (several 机关 are joined with 、), else a ``…文件`` line at the head, else the
+    "机关  日期" line of a 纪要's head, else the 署名 just before the 成文日期, else the
+    印发机关 of the 版记."""
     lines, closing = _closing(text)
     number_at = _doc_number_index(lines)
     if number_at:
@@ -314,7 +314,7 @@ def closing_date(text: str) -> dt.date | None:
     return found[0][1] if found else None
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=2)
 def _closing(text: str) -> tuple[list[str], int | None]:
     # find_issuer and closing_date both need it; one text is asked twice in a row.
     lines = [_squash(s) for s in lines_of(text)]
@@ -422,4 +422,4 @@ def infer_kind(title: str, text: str = "", format: str = "") -> str:
     best = max(scores.values(), default=0)
     if best <= 0:
         return "其他"
-    return next(kind for kind, _ in voc["_kinds"] if scores[kind] == best) if best else "其他"
+    return next(kind for kind, _ in voc["_kinds"] if scores[kind] == best)

@@ -174,7 +174,7 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
     known["sha256"] = digest
     try:
         real = sniff_bytes(data)
-        return _read_content(root, rel, path, suffix, real, data, known, legacy_cache, converted)
+        return _read_content(rel, path, suffix, real, data, known, legacy_cache, converted)
     except EvidenceError as e:
         from dossier.readers.pdf import EncryptedPdf
         return Reading(_failed(rel, e.reason, encrypted=isinstance(e, EncryptedPdf), **known))
@@ -182,7 +182,7 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
         return Reading(_failed(rel, _unexpected(e), **known))
 
 
-def _read_content(root, rel, path, suffix, real, data, known, legacy_cache, converted) -> Reading:
+def _read_content(rel, path, suffix, real, data, known, legacy_cache, converted) -> Reading:
     fmt = known["format"]
     lie = None
     if real not in _EXPECTED[suffix]:
