@@ -258,7 +258,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
         {"entries": [{"level": e.level, "text": e.text, "pages": e.pages} for e in entries],
          "notes": _notes(problems, entries), "applicant": plan.applicant, "scheme": plan.scheme},
         workdir, cover_template=cover_template or frontmatter.template_path("封面.docx"),
-        toc_template=toc_template or frontmatter.template_path("目录.docx"))
+        toc_template=toc_template or frontmatter.template_path("目录.docx"), cache_dir=cache_dir)
     stats.seconds["封面和目录"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -3,13 +3,16 @@ printed position of every 目录 entry found again in the PDF (for its clickable
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from dossier import office
+from dossier import atomic, office
 from dossier.binder.geometry import MM
 from dossier.binder.model import TocEntry
 from dossier.errors import OutputError
@@ -41,24 +44,43 @@ class FrontPdfs:
     toc: Path
 
 
-def render_front(cover_context: dict, toc_context: dict, workdir: Path, *,
-                 cover_template: Path, toc_template: Path) -> FrontPdfs:
-    """Both documents through one LibreOffice run; the PDFs land in ``workdir``."""
-    cover_docx, toc_docx = workdir / "cover.docx", workdir / "toc.docx"
-    render_docx(cover_template, cover_context, cover_docx)
-    render_docx(toc_template, toc_context, toc_docx)
-    # Rendered documents differ every build (dates inside the zip), so no lasting cache.
-    with tempfile.TemporaryDirectory(prefix="front-", dir=workdir) as scratch:
-        done = office.convert([cover_docx, toc_docx], "pdf", Path(scratch))
-        out = {}
-        for src, name in ((cover_docx, "cover.pdf"), (toc_docx, "toc.pdf")):
-            result = done[src]
-            if result.output is None:
-                raise OutputError(f"无法生成{'封面' if name == 'cover.pdf' else '目录'}：{result.error}")
-            target = workdir / name
-            result.output.replace(target)
-            out[name] = target
-    return FrontPdfs(out["cover.pdf"], out["toc.pdf"])
+def _cache_key(template: Path, context: dict) -> str:
+    h = hashlib.sha256(template.read_bytes())
+    h.update(json.dumps(context, ensure_ascii=False, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def render_front(cover_context: dict, toc_context: dict, workdir: Path, *, cover_template: Path,
+                 toc_template: Path, cache_dir: Path | None = None) -> FrontPdfs:
+    """Both documents through one LibreOffice run; the PDFs land in ``workdir``.
+
+    A rendered .docx differs on every run (zip timestamps), so the cache is keyed by the
+    template and the context instead: an unchanged 目录 is not converted again."""
+    jobs = {"cover": (cover_template, cover_context), "toc": (toc_template, toc_context)}
+    out: dict[str, Path] = {}
+    todo: dict[str, tuple[Path, Path]] = {}
+    for name, (template, context) in jobs.items():
+        cached = cache_dir / f"front-{_cache_key(template, context)}.pdf" if cache_dir else None
+        if cached is not None and cached.is_file() and cached.stat().st_size > 0:
+            out[name] = cached
+            continue
+        docx_path = workdir / f"{name}.docx"
+        render_docx(template, context, docx_path)
+        todo[name] = (docx_path, cached)
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="front-", dir=workdir) as scratch:
+            done = office.convert([d for d, _ in todo.values()], "pdf", Path(scratch))
+            for name, (docx_path, cached) in todo.items():
+                result = done[docx_path]
+                if result.output is None:
+                    raise OutputError(f"无法生成{'封面' if name == 'cover' else '目录'}：{result.error}")
+                target = workdir / f"{name}.pdf"
+                shutil.move(str(result.output), target)
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    atomic.write_bytes(cached, target.read_bytes())
+                out[name] = target
+    return FrontPdfs(out["cover"], out["toc"])
 
 
 def _norm(text: str) -> str:
