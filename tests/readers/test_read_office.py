@@ -7,7 +7,6 @@ import datetime as dt
 import shutil
 import zipfile
 
-import pytest
 from reader_makers import MINUTES_LINES, NOTICE_LINES, make_docx, make_xlsx, rezip
 
 from dossier import office
@@ -84,15 +83,6 @@ def test_xlsx_cells_and_real_dates(project):
     assert (ev.date, ev.date_source) == (dt.date(2021, 5, 20), "正文")
 
 
-# office.convert passes the export filter to soffice with literal quotes ('docx:"MS Word
-# 2007 XML"'), which soffice rejects when no shell strips them; until office.py drops the
-# quotes, conversion to .docx/.xlsx fails and these tests are expected to fail.
-OFFICE_QUOTES_BUG = '"' in office._filter_for("docx", ".doc")
-quotes_bug = pytest.mark.xfail(OFFICE_QUOTES_BUG, strict=True,
-                               reason="office._filter_for quotes the filter name (lead to fix)")
-
-
-@quotes_bug
 def test_legacy_doc_wps_xls_et_read_through_libreoffice(project, office_made, tmp_path):
     """.doc and .wps (Word 97 bytes) and .xls and .et (Excel 97 bytes) are converted once by
     LibreOffice and read like .docx/.xlsx; the batch helper converts them all up front

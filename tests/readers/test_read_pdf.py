@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import pikepdf
-import pytest
 from reader_makers import MINUTES_LINES, NOTICE_LINES, cid_pdf, image_pdf
 
 from dossier.readers import read, read_file
