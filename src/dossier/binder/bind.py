@@ -326,6 +326,9 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     _outline(out, plan, page_map)
     _labels(out, front_count)
     _metadata(out, plan)
+    # Producers such as reportlab list fonts a page never uses; unused, they would only show
+    # up as unembedded fonts in a preflight check.
+    out.remove_unreferenced_resources()
     out.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
     out.close()
     for pdf in opened:
