@@ -116,3 +116,15 @@ def test_strict_refuses_and_writes_nothing(tmp_path):
     assert caught.value.exit_code == 1
     assert "--strict" in caught.value.message and "2.1.3" in caught.value.message
     assert not any((root / "输出" / name).exists() for name in OUTPUTS)
+
+
+def test_project_without_evidence_still_builds_a_verifiable_packet(tmp_path, cli):
+    """This test ensures that a freshly initialised project with no evidence yet builds a packet whose
+    目录 lists every standard as 缺少材料 and which verify accepts."""
+    root = tmp_path / "空县"
+    assert cli("init", root).exit_code == 0
+    result = build_lib.build(root)
+    assert result.page_map.body == 0 and result.files_bound == 0
+    missing = [e for e in result.page_map.entries if e.kind == "missing"]
+    assert len(missing) >= 76
+    assert verify(root).ok
