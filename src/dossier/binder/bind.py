@@ -96,6 +96,8 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
         hashes = {s.file: s.sha256 for s in office_sources if s.sha256}
         converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step)
     for src in usable:
+        if src.format == "pdf":
+            done += 1
         try:
             if src.format in OFFICE_FORMATS:
                 result = converted[src.file]
@@ -107,7 +109,6 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             elif src.format == "pdf":
                 pdf = pages.open_pdf(src.file)
                 stats.pdfs += 1
-                done += 1
             else:
                 continue
         except EvidenceError as e:
