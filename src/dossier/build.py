@@ -208,9 +208,10 @@ def write_manifest(target: Path, plan: Plan, page_map: PageMap, evidence: Mappin
                     sheet.cell(sheet.max_row, 5).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEFGHI", (10, 48, 40, 10, 12, 14, 20, 10, 22)):
         sheet.column_dimensions[col].width = width
-    for row in sheet.iter_rows(min_row=2):
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=3):
         for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=cell.column in (2, 3))
+            cell.alignment = wrap
     sheet.freeze_panes = "A2"
     book.save(target)
 

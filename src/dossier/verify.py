@@ -65,46 +65,75 @@ def distinctive(text: str, *, caption: bool = False, length: int = 12) -> str:
     return best[:length]
 
 
+def _read_pages(path: str, start: int, stop: int) -> dict[int, tuple[str, str]]:
+    """Worker: (text, footer text) of pages ``start``–``stop - 1``, normalised."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(path)
+    out = {}
+    try:
+        for index in range(start, stop):
+            page = doc[index]
+            textpage = page.get_textpage()
+            out[index] = (_norm(textpage.get_text_range()),
+                          _norm(textpage.get_text_bounded(0, 0, page.get_width(), geometry.FOOTER_BAND - 1)))
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+PARALLEL_FROM = 300  # pages; below this, starting worker processes costs more than it saves
+
+
 class _Pdf:
-    """Text of the built PDF, page by page, read once."""
+    """Text of the built PDF, page by page, read once (in two processes for a big dossier:
+    loading pages in pdfium is what verify spends its time on)."""
 
     def __init__(self, path: Path):
         import pypdfium2 as pdfium
 
+        self.path = path
         self.doc = pdfium.PdfDocument(str(path))
         self.count = len(self.doc)
-        self._text: dict[int, str] = {}
-        self._footer: dict[int, str] = {}
+        self._pages: dict[int, tuple[str, str]] = {}
+        self._open: dict[int, tuple] = {}
 
-    def _read(self, index: int) -> None:
-        page = self.doc[index]
-        textpage = page.get_textpage()
-        width = page.get_width()
-        self._text[index] = _norm(textpage.get_text_range())
-        self._footer[index] = _norm(textpage.get_text_bounded(0, 0, width, geometry.FOOTER_BAND - 1))
-        textpage.close()
-        page.close()
+    def read_all(self, workers: int = 2) -> None:
+        if self.count < PARALLEL_FROM or workers < 2:
+            self._pages.update(_read_pages(str(self.path), 0, self.count))
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        step = -(-self.count // (workers * 4))
+        chunks = [(i, min(i + step, self.count)) for i in range(0, self.count, step)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for part in pool.map(_read_pages, [str(self.path)] * len(chunks), *zip(*chunks)):
+                self._pages.update(part)
+
+    def _read(self, index: int) -> tuple[str, str]:
+        if index not in self._pages:
+            self._pages.update(_read_pages(str(self.path), index, index + 1))
+        return self._pages[index]
 
     def text(self, index: int) -> str:
-        if index not in self._text:
-            self._read(index)
-        return self._text[index]
+        return self._read(index)[0]
 
     def footer(self, index: int) -> str:
-        if index not in self._footer:
-            self._read(index)
-        return self._footer[index]
+        return self._read(index)[1]
 
     def text_in(self, index: int, rect) -> str:
-        page = self.doc[index]
-        textpage = page.get_textpage()
-        try:
-            return _norm(textpage.get_text_bounded(*rect))
-        finally:
-            textpage.close()
-            page.close()
+        if index not in self._open:
+            page = self.doc[index]
+            self._open[index] = (page, page.get_textpage())
+        return _norm(self._open[index][1].get_text_bounded(*rect))
 
     def close(self) -> None:
+        for page, textpage in self._open.values():
+            textpage.close()
+            page.close()
         self.doc.close()
 
 
@@ -132,6 +161,7 @@ def verify(project_dir: Path | str) -> VerifyResult:
     checked = 0
     try:
         pdf = _Pdf(pdf_path)
+        pdf.read_all()
         structure = pikepdf.open(pdf_path)
     except Exception as e:  # pdfium and qpdf raise their own types for a damaged file
         return VerifyResult(pdf_path, 0, 0, (Mismatch(pdf_path.name, f"无法打开：{e}"),))

@@ -88,59 +88,76 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace())
 
 
-def page_chars(path: Path) -> list[tuple[str, int, tuple[float, float, float, float]]]:
-    """Every visible character of a PDF with its page (0-based) and box, whitespace dropped."""
-    import pypdfium2 as pdfium
+class _Chars:
+    """Every visible character of a PDF in reading order, whitespace dropped; boxes are read
+    only for the characters asked about."""
 
-    chars = []
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        for pi in range(len(doc)):
-            page = doc[pi]
-            textpage = page.get_textpage()
+    def __init__(self, path: Path):
+        import pypdfium2 as pdfium
+
+        self.doc = pdfium.PdfDocument(str(path))
+        self.textpages = []
+        chars: list[str] = []
+        where: list[tuple[int, int]] = []
+        for pi in range(len(self.doc)):
+            textpage = self.doc[pi].get_textpage()
+            self.textpages.append(textpage)
             count = textpage.count_chars()
+            text = textpage.get_text_range(0, count)
+            # One UTF-16 unit per character index, unless the page has characters beyond the BMP.
+            exact = len(text) == count
             for i in range(count):
-                ch = textpage.get_text_range(i, 1)
-                norm = _norm(ch)
-                if not norm:
-                    continue
-                box = textpage.get_charbox(i)
-                for c in norm:
-                    chars.append((c, pi, box))
+                ch = text[i] if exact else textpage.get_text_range(i, 1)
+                for c in _norm(ch):
+                    chars.append(c)
+                    where.append((pi, i))
+        self.text = "".join(chars)
+        self.where = where
+
+    def box(self, k: int) -> tuple[int, tuple[float, float, float, float]]:
+        page, index = self.where[k]
+        return page, self.textpages[page].get_charbox(index)
+
+    def close(self) -> None:
+        for textpage in self.textpages:
             textpage.close()
-            page.close()
-    finally:
-        doc.close()
-    return chars
+        self.doc.close()
 
 
 def locate(path: Path, entries: list[TocEntry], page_width: float) -> list[tuple[int, tuple] | None]:
     """For each entry, the 目录 page (0-based) and the rectangle of its printed line(s), found by
     reading the entries back in order from the rendered PDF."""
-    chars = page_chars(path)
-    stream = "".join(c for c, _, _ in chars)
+    chars = _Chars(path)
+    stream = chars.text
     cursor = 0
     found: list[tuple[int, tuple] | None] = []
-    for entry in entries:
-        text, pages = _norm(entry.text), _norm(entry.pages)
-        start = stream.find(text, cursor) if text else -1
-        if start < 0 and len(text) > 8:
-            start = stream.find(text[:8], cursor)
-            text = text[:8]
-        if start < 0:
-            found.append(None)
-            continue
-        end = start + len(text)
-        if pages:
-            at = stream.find(pages, end)
-            # The page column belongs to this entry only if no other entry text comes between.
-            if 0 <= at <= end + 80:
-                end = at + len(pages)
-        page = chars[start][1]
-        boxes = [chars[i][2] for i in range(start, end) if chars[i][1] == page]
-        bottom = min(b[1] for b in boxes)
-        top = max(b[3] for b in boxes)
-        rect = (TOC_LEFT - 2, bottom - 2, page_width - TOC_RIGHT_MARGIN + 2, top + 2)
-        found.append((page, rect))
-        cursor = end
+    try:
+        for entry in entries:
+            text, pages = _norm(entry.text), _norm(entry.pages)
+            start = stream.find(text, cursor) if text else -1
+            if start < 0 and len(text) > 8:
+                start = stream.find(text[:8], cursor)
+                text = text[:8]
+            if start < 0:
+                found.append(None)
+                continue
+            end = start + len(text)
+            if pages:
+                at = stream.find(pages, end)
+                # The page column belongs to this entry only if no other entry text comes between.
+                if 0 <= at <= end + 80:
+                    end = at + len(pages)
+            # Entries run top to bottom: the first character gives the top, the last the bottom
+            # (an entry is kept on one page, so both are on the same page).
+            page, first_box = chars.box(start)
+            last_page, last_box = chars.box(end - 1)
+            if last_page != page:
+                last_box = first_box
+            bottom = min(first_box[1], last_box[1])
+            top = max(first_box[3], last_box[3])
+            rect = (TOC_LEFT - 2, bottom - 2, page_width - TOC_RIGHT_MARGIN + 2, top + 2)
+            found.append((page, rect))
+            cursor = end
+    finally:
+        chars.close()
     return found
