@@ -167,6 +167,7 @@ def photo_pages(photos: list[Photo]) -> tuple[pikepdf.Pdf | None, dict[Path, tup
             index += 1
     c.save()
     pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    fonts.retag(pdf, "DCP")
     sources: dict[int, pikepdf.Pdf] = {}
     frame_no: dict[int, int] = {}
     for page, (frame, matrix) in zip(pdf.pages, placements):
@@ -206,4 +207,6 @@ def divider_pages(titles: list[tuple[str, str]]) -> pikepdf.Pdf:
             c.drawCentredString(w / 2, h * 0.55 - i * size * 1.6, line)
         c.showPage()
     c.save()
-    return pikepdf.open(io.BytesIO(buf.getvalue()))
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    fonts.retag(pdf, "DDV")
+    return pdf

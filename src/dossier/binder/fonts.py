@@ -55,3 +55,26 @@ def register() -> str:
 
 def embeds() -> bool:
     return truetype_cjk_path() is not None
+
+
+def retag(pdf, prefix: str) -> None:
+    """Give reportlab's font subsets (always tagged AAAAAA+, AAAAAB+, …) a tag of their own, so
+    subsets from different drawings never share a name inside the dossier (some readers and
+    printers merge fonts by name). ``prefix``: three capital letters."""
+    import pikepdf
+
+    seen = set()
+    for page in pdf.pages:
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        for key in list(fonts.keys()):
+            font = fonts[key]
+            if font.objgen in seen or font.objgen == (0, 0):
+                continue
+            seen.add(font.objgen)
+            base = str(font.get("/BaseFont", ""))
+            if len(base) > 8 and base[7] == "+" and base[1:7].isupper():
+                tagged = pikepdf.Name("/" + prefix + base[4:])
+                font.BaseFont = tagged
+                descriptor = font.get("/FontDescriptor")
+                if descriptor is not None:
+                    descriptor.FontName = tagged

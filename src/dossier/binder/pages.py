@@ -149,6 +149,7 @@ class NumberFont:
             raw = bytes(shown)
             width = len(raw) // len(self.CHARS)
             self._codes = {ch: raw[i * width:(i + 1) * width] for i, ch in enumerate(self.CHARS)}
+            fonts.retag(probe, "DPN")
             self.font = pdf.copy_foreign(page.Resources.Font[font_key])
         self._width = lambda text: pdfmetrics.stringWidth(text, self.name, geometry.NUMBER_SIZE)
 
