@@ -5,7 +5,6 @@ encrypted PDF, and a whole project folder mixing them."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import docx
