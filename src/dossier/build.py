@@ -149,9 +149,8 @@ def make_sources(project: Project, plan: Plan, files: Mapping[str, EvidenceFile]
                 ef = files.get(entry.path)
                 disk = _resolve_disk(project.root, entry.path)
                 if ef is not None:
-                    fmt = ef.format if ef.format != "image" else "image"
-                    error = ef.error or (None if fmt in ("pdf", "image") or fmt in OFFICE_FORMATS
-                                         else "文件格式不受支持")
+                    fmt = ef.format
+                    error = ef.error or (None if fmt in ("pdf", "image", *OFFICE_FORMATS) else "文件格式不受支持")
                     sources[entry.path] = Source(entry.path, disk, fmt, ef.sha256, error)
                 else:  # a register (台账) proving a standard without being in the evidence folder
                     fmt = _format_of(entry.path)
