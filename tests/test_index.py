@@ -265,7 +265,7 @@ def test_second_run_only_stats(tmp_path, evidence, cat, monkeypatch):
         raise AssertionError("an unchanged file was opened")
 
     monkeypatch.setattr(readers, "read_file", forbidden)
-    monkeypatch.setattr(index_lib, "_sha256", forbidden)
+    monkeypatch.setattr(index_lib, "sha256_or_empty", forbidden)
     monkeypatch.setattr(index_lib, "iter_read", forbidden)
     second = run_index(project, cat)
     assert second.stats.read == 0 and second.stats.reused == 20

@@ -24,6 +24,7 @@ from dossier import assign as assign_lib
 from dossier import manifest as manifest_lib
 from dossier import store as store_lib
 from dossier import suggest as suggest_lib
+from dossier.office import sha256_or_empty
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
@@ -131,7 +132,7 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
                 if old.size == st.st_size and old.mtime_ns == st.st_mtime_ns and old.disk_path == entry.disk:
                     reused += 1
                     continue
-                if old.size == st.st_size and _sha256(root / entry.disk) == old.sha256:
+                if old.size == st.st_size and sha256_or_empty(root / entry.disk) == old.sha256:
                     store.touch(rel, disk_path=entry.disk, size=st.st_size, mtime=st.st_mtime,
                                 mtime_ns=st.st_mtime_ns)
                     reused += 1
@@ -259,16 +260,6 @@ def reader_fingerprint() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return ""
-    return h.hexdigest()
-
 
 def _catalog_fingerprint(catalog: Catalog) -> str:
     if catalog.sha256:
@@ -323,7 +314,7 @@ def _failed(root: Path, disk: str, reason: str) -> EvidenceFile:
     except OSError:
         size, mtime = 0, 0.0
     suffix = Path(disk).suffix.lower().lstrip(".")
-    return EvidenceFile(path=disk, sha256=_sha256(root / disk), size=size, mtime=mtime,
+    return EvidenceFile(path=disk, sha256=sha256_or_empty(root / disk), size=size, mtime=mtime,
                         format=suffix or "unsupported", error=reason)
 
 

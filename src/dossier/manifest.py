@@ -245,14 +245,7 @@ def _append_xlsx(path: Path, catalog: Catalog, cells: dict[str, str], wanted: li
         table = _read_xlsx(path)
     except Exception:  # calamine raises its own types for damaged workbooks
         raise DossierError(f"{path.name} 已损坏或不是有效的 Excel 表格，无法添加行；请先修复或改名后重试") from None
-    columns: dict[str, int] = {}
-    for i, cell in enumerate(table[0] if table else []):
-        key = _header_key(cell)
-        if key and key not in columns:
-            columns[key] = i
-    missing = [FIELD_HEADER[k] for k in REQUIRED if k not in columns]
-    if missing:
-        raise DossierError(f"{path.name} 第 1 行缺少“{'”“'.join(missing)}”列，无法添加行")
+    columns = _append_columns(path, table)
     if _already_there(table, columns, cells["file"], wanted):
         return None
     # Pre-formatted empty rows (the template has 500) do not count as filled.
@@ -342,14 +335,8 @@ def _sheet_with_row(path: Path, row: int, values: dict[int, str]) -> bytes:
     return out.getvalue()
 
 
-def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | None:
-    data = path.read_bytes()
-    try:
-        text, encoding = decode_csv(data)
-    except UnicodeDecodeError:
-        raise DossierError(f"{path.name} 的编码无法识别（应为 UTF-8 或 GB18030），无法添加行") from None
-    delimiter = _delimiter(text)
-    table = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+def _append_columns(path: Path, table: list) -> dict[str, int]:
+    """Field → column index from the header row; refuses a manifest without the required columns."""
     columns: dict[str, int] = {}
     for i, cell in enumerate(table[0] if table else []):
         key = _header_key(cell)
@@ -358,6 +345,18 @@ def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | N
     missing = [FIELD_HEADER[k] for k in REQUIRED if k not in columns]
     if missing:
         raise DossierError(f"{path.name} 第 1 行缺少“{'”“'.join(missing)}”列，无法添加行")
+    return columns
+
+
+def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | None:
+    data = path.read_bytes()
+    try:
+        text, encoding = decode_csv(data)
+    except UnicodeDecodeError:
+        raise DossierError(f"{path.name} 的编码无法识别（应为 UTF-8 或 GB18030），无法添加行") from None
+    delimiter = _delimiter(text)
+    table = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    columns = _append_columns(path, table)
     if _already_there(table, columns, cells["file"], wanted):
         return None
     newline = "\r\n" if "\r\n" in text else "\n"

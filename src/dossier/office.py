@@ -54,6 +54,14 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def sha256_or_empty(path: Path) -> str:
+    """The content hash, or "" for a file that cannot be read (it is reported elsewhere)."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
 @dataclass(frozen=True)
 class Converted:
     source: Path

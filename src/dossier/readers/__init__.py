@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dossier import extract
 from dossier.errors import EvidenceError
+from dossier.office import sha256_or_empty
 from dossier.readers.content import Content, PageSize
 from dossier.readers.sniff import IMAGE_TYPES, TYPE_NAMES, sniff, sniff_bytes
 from dossier.records import EvidenceFile
@@ -167,7 +168,7 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         shown = suffix or "（无扩展名）"
-        return Reading(_failed(rel, f"不支持的文件类型 {shown}", sha256=_hash_path(path), **known))
+        return Reading(_failed(rel, f"不支持的文件类型 {shown}", sha256=sha256_or_empty(path), **known))
     if st.st_size == 0:
         return Reading(_failed(rel, "文件为空（0 字节）", sha256=hashlib.sha256(b"").hexdigest(), **known))
     data, digest = _load(path, st.st_size)
@@ -287,14 +288,4 @@ def _load(path: Path, size: int) -> tuple[bytes, str]:
         raise EvidenceError("不是普通文件，未读取") from None
     raise EvidenceError(f"文件过大（{size // (1024 * 1024)} MB），未读取")
 
-
-def _hash_path(path: Path) -> str:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return ""
-    return h.hexdigest()
 
