@@ -508,6 +508,68 @@ def evaluate_targets(res: dict) -> list[dict]:
     return out
 
 
+def markdown(res: dict) -> str:
+    """The same tables as the terminal, in Markdown, for BENCHMARKS.md."""
+    b, c = res["baselines"], res["corpus"]
+    f = (lambda v, d=2: "—" if v is None else f"{v:.{d}f}")
+    lines = [f"### {res['scale']} — {c['files']} files, {c['pages']} pages ({c['pdf_pages']} in PDFs)", "",
+             f"Run {res['date']} on commit {res['machine'].get('dossier_commit', '?')}; load average "
+             f"{res.get('load_start')} at start, {res.get('load_end')} at end.", "",
+             "| stage | wall s | pages/s | peak RSS MiB (tree) | peak PSS MiB (tree) | largest process MiB "
+             "| load | vs baseline |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for s in res["stages"]:
+        note = f" ({s['status']})" if s["status"] != "ok" else ""
+        lines.append(f"| {s['name']}{note} | {f(s['wall'])} | {f(s['pages_per_s'], 0)} | "
+                     f"{f(s['peak_rss_tree_mib'], 0)} | {f(s['peak_pss_tree_mib'], 0)} | "
+                     f"{f(s['max_single_rss_mib'], 0)} | {f(s['load_before'], 1)} | "
+                     f"{s['extra'].get('ratio_text', '')} |")
+    notes = [f"- {s['name']}: {s['note']}" for s in res["stages"] if s["note"]]
+    timings = [f"- {s['name']}: " + ", ".join(f"{k} {v} s" for k, v in s["extra"]["timings"].items())
+               for s in res["stages"] if s["extra"].get("timings")]
+    if timings:
+        lines += ["", "Build phases as `dossier build` reports them:", "", *timings]
+    if notes:
+        lines += ["", *notes]
+    lines += ["", "| baseline | wall s | pages/s | note |", "|---|---:|---:|---|"]
+    if b.get("pdftotext"):
+        p = b["pdftotext"]
+        lines.append(f"| pdftotext, 2 processes | {p['wall']:.2f} | {p['pages_per_s']:.0f} | {p['files']} PDFs, "
+                     f"{p['pages']} pages; {p['pages_per_s_per_process']:.0f} pages/s per process |")
+    if b.get("merge"):
+        m = b["merge"]
+        lines.append(f"| qpdf --empty --pages … -- | {m['qpdf_wall']:.2f} | {m['qpdf_pages_per_s']:.0f} | "
+                     f"{m['files']} PDFs (evidence + converted Word/Excel), {m['pages']} pages |")
+        lines.append(f"| pikepdf plain merge | {m['pikepdf_wall']:.2f} | {m['pikepdf_pages_per_s']:.0f} | same inputs |")
+    if b.get("startup"):
+        lines.append(f"| dossier --version | {b['startup']:.2f} | | interpreter start + imports |")
+    o = b.get("office", {})
+    if o.get("available"):
+        lines.append(f"| LibreOffice, one call per file | {o['single_extrapolated_wall']:.1f} | | "
+                     f"{o['single_per_file']:.2f} s/file (sample of {o['single_sample']}), × {o['files']} files |")
+        lines.append(f"| LibreOffice, one batched convert() | {o['batch_wall']:.1f} | | {o['batch_per_file']:.2f} "
+                     f"s/file, {o['batch_instances']} instances: {o['speedup']:.1f}× faster per file |")
+    libs = b.get("text_libraries")
+    if libs:
+        labels = list(libs)
+        lines += ["", "| PDF text library (1 process) | " + " | ".join(f"{l} fonts: pages/s (CJK vs pdftotext)"
+                                                                     for l in labels) + " |",
+                  "|---|" + "---:|" * len(labels)]
+        for n in libs[labels[0]]["libraries"]:
+            cells = []
+            for l in labels:
+                r = libs[l]["libraries"][n]
+                share = "" if r["cjk_vs_pdftotext"] is None else f" ({r['cjk_vs_pdftotext']:.0%})"
+                cells.append(f"{r['pages_per_s']:.0f}{share}")
+            lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    lines += ["", "| target (issue 7, for the large county) | measured | limit | |", "|---|---:|---:|---|"]
+    for tg in res["targets"]:
+        shown = tg["value"] if not isinstance(tg["value"], float) else round(tg["value"], 2)
+        v = "—" if shown is None else f"{shown}{' ' + tg['unit'] if tg['unit'] else ''}"
+        mark = "✓" if tg["met"] else "✗" if tg["met"] is False else "n/a"
+        lines.append(f"| {tg['target']} | {v} | {tg['limit']} | {mark} |")
+    return "\n".join(lines) + "\n"
+
+
 def print_report(res: dict) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -547,6 +609,8 @@ def print_report(res: dict) -> None:
         t.add_row("qpdf --empty --pages … --", f"{m['qpdf_wall']:.2f}", f"{m['qpdf_pages_per_s']:.0f}",
                   f"{m['files']} PDFs (evidence + converted Word/Excel), {m['pages']} pages")
         t.add_row("pikepdf plain merge", f"{m['pikepdf_wall']:.2f}", f"{m['pikepdf_pages_per_s']:.0f}", "same inputs")
+    if b.get("startup"):
+        t.add_row("dossier --version", f"{b['startup']:.2f}", "", "interpreter start + imports, paid by every stage")
     o = b.get("office")
     if o and o.get("available"):
         t.add_row("LibreOffice, one call per file", f"{o['single_extrapolated_wall']:.1f}", "",
@@ -663,6 +727,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = out / f"work-{args.scale}" / corpus_mod.PROJECT_NAME
     hardlink_copy(root, work)
+    res["baselines"]["startup"] = startup_seconds()
     stages = res["stages"]
     ptt = res["baselines"].get("pdftotext", {}).get("pages_per_s")
     pdf_total = res["corpus"]["pdf_pages"]
@@ -757,8 +822,9 @@ def main(argv: list[str] | None = None) -> int:
     res["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     target = out / f"results-{args.scale}.json"
     target.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    target.with_suffix(".md").write_text(markdown(res), encoding="utf-8")
     print_report(res)
-    print(f"\nresults: {target}")
+    print(f"\nresults: {target} (and {target.with_suffix('.md').name})")
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
@@ -767,10 +833,30 @@ READ_REUSED = re.compile(r"本次读取 / 沿用上次\s*│\s*(\d+)\s*/\s*(\d+)
 BUILD_READ = re.compile(r"索引：新读取(\d+)个文件，沿用(\d+)个")
 
 
+INDEX_SECONDS = re.compile(r"用时（秒）\s*│\s*([\d.]+)")
+
+
 def index_counts(stdout: str) -> dict:
-    """How many files the index read and reused, as `dossier index` / `dossier build` print it."""
+    """How many files the index read and reused, and its own time, as `dossier index` /
+    `dossier build` print them."""
+    out = {}
     m = READ_REUSED.search(stdout) or BUILD_READ.search(stdout)
-    return {"files_read": int(m.group(1)), "files_reused": int(m.group(2))} if m else {}
+    if m:
+        out.update(files_read=int(m.group(1)), files_reused=int(m.group(2)))
+    m = INDEX_SECONDS.search(stdout)
+    if m:
+        out["internal_seconds"] = float(m.group(1))
+    return out
+
+
+def startup_seconds() -> float:
+    """`dossier --version`, median of 3: the interpreter start and imports every stage pays."""
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([DOSSIER, "--version"], capture_output=True, check=False)
+        runs.append(time.perf_counter() - t)
+    return sorted(runs)[1]
 
 
 TIMINGS_LINE = re.compile(r"^用时：(.+)$", re.M)
