@@ -199,35 +199,41 @@ def baseline_pdftotext(pdfs: list[tuple[Path, int]], procs: int = 2) -> dict:
             "pages_per_s_per_process": pages / sum(busy)}
 
 
-def baseline_merge(pdfs: list[Path], scratch: Path) -> dict:
-    """Plain merges of the same PDFs the dossier binds: qpdf, and pikepdf (what a binder builds on)."""
-    import pikepdf
+PIKEPDF_MERGE = """
+import sys, pikepdf
+out, sources = pikepdf.new(), []
+for line in open(sys.argv[1], encoding="utf-8"):
+    src = pikepdf.open(line.rstrip("\\n"))
+    sources.append(src)  # a source must stay open until the merged file is saved
+    out.pages.extend(src.pages)
+out.save(sys.argv[2], object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+"""
 
+
+def baseline_merge(pdfs: list[Path], scratch: Path) -> dict:
+    """Plain merges of the same PDFs the dossier binds, each in its own process so its peak
+    memory is measured like a stage's: qpdf, and pikepdf (what the binder builds on)."""
     out = scratch / "qpdf-merge.pdf"
     args = scratch / "qpdf-args.txt"
     # An argument file keeps a 1,500-file command line within limits.
     args.write_text("\n".join(["--empty", "--pages", *map(str, pdfs), "--", str(out)]), encoding="utf-8")
-    t0 = time.perf_counter()
-    proc = subprocess.run(["qpdf", f"@{args}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    qpdf_wall = time.perf_counter() - t0
-    if proc.returncode not in (0, 3):  # 3: warnings, output written
-        raise RuntimeError(f"qpdf failed: {proc.stderr.decode(errors='replace')[:500]}")
+    qpdf = run_measured(["qpdf", f"@{args}"])
+    if qpdf.rc not in (0, 3):  # 3: warnings, output written
+        raise RuntimeError(f"qpdf failed: {qpdf.stderr[:500]}")
     pages = pdf_pages(out)
-
-    t0 = time.perf_counter()
-    merged = pikepdf.new()
-    opened = []
-    for p in pdfs:
-        src = pikepdf.open(p)
-        opened.append(src)
-        merged.pages.extend(src.pages)
-    merged.save(scratch / "pikepdf-merge.pdf")
-    pike_wall = time.perf_counter() - t0
-    for src in opened:
-        src.close()
-    return {"files": len(pdfs), "pages": pages, "qpdf_wall": qpdf_wall, "qpdf_pages_per_s": pages / qpdf_wall,
-            "pikepdf_wall": pike_wall, "pikepdf_pages_per_s": pages / pike_wall,
-            "output_mib": round(out.stat().st_size / (1 << 20), 1)}
+    listing = scratch / "pikepdf-inputs.txt"
+    listing.write_text("\n".join(map(str, pdfs)), encoding="utf-8")
+    pike = run_measured([sys.executable, "-c", PIKEPDF_MERGE, str(listing), str(scratch / "pikepdf-merge.pdf")])
+    if pike.rc != 0:
+        raise RuntimeError(f"pikepdf merge failed: {pike.stderr[-500:]}")
+    mib = 1 << 20
+    result = {"files": len(pdfs), "pages": pages, "qpdf_wall": qpdf.wall, "qpdf_pages_per_s": pages / qpdf.wall,
+              "qpdf_peak_rss_mib": round(qpdf.peak_rss_tree / mib, 1), "pikepdf_wall": pike.wall,
+              "pikepdf_pages_per_s": pages / pike.wall, "pikepdf_peak_rss_mib": round(pike.peak_rss_tree / mib, 1),
+              "output_mib": round(out.stat().st_size / mib, 1)}
+    out.unlink()
+    (scratch / "pikepdf-merge.pdf").unlink(missing_ok=True)
+    return result
 
 
 def baseline_office(files: list[Path], scratch: Path) -> tuple[dict, dict[Path, Path]]:
@@ -538,8 +544,10 @@ def markdown(res: dict) -> str:
     if b.get("merge"):
         m = b["merge"]
         lines.append(f"| qpdf --empty --pages … -- | {m['qpdf_wall']:.2f} | {m['qpdf_pages_per_s']:.0f} | "
-                     f"{m['files']} PDFs (evidence + converted Word/Excel), {m['pages']} pages |")
-        lines.append(f"| pikepdf plain merge | {m['pikepdf_wall']:.2f} | {m['pikepdf_pages_per_s']:.0f} | same inputs |")
+                     f"{m['files']} PDFs (evidence + converted Word/Excel), {m['pages']} pages, "
+                     f"{m['output_mib']} MiB out; peak RSS {m['qpdf_peak_rss_mib']:.0f} MiB |")
+        lines.append(f"| pikepdf plain merge | {m['pikepdf_wall']:.2f} | {m['pikepdf_pages_per_s']:.0f} | same inputs; "
+                     f"peak RSS {m['pikepdf_peak_rss_mib']:.0f} MiB |")
     if b.get("startup"):
         lines.append(f"| dossier --version | {b['startup']:.2f} | | interpreter start + imports |")
     o = b.get("office", {})
@@ -607,8 +615,10 @@ def print_report(res: dict) -> None:
     m = b.get("merge")
     if m:
         t.add_row("qpdf --empty --pages … --", f"{m['qpdf_wall']:.2f}", f"{m['qpdf_pages_per_s']:.0f}",
-                  f"{m['files']} PDFs (evidence + converted Word/Excel), {m['pages']} pages")
-        t.add_row("pikepdf plain merge", f"{m['pikepdf_wall']:.2f}", f"{m['pikepdf_pages_per_s']:.0f}", "same inputs")
+                  f"{m['files']} PDFs (evidence + converted Word/Excel), {m['pages']} pages, "
+                  f"{m['output_mib']} MiB; peak {m['qpdf_peak_rss_mib']:.0f} MiB")
+        t.add_row("pikepdf plain merge", f"{m['pikepdf_wall']:.2f}", f"{m['pikepdf_pages_per_s']:.0f}",
+                  f"same inputs; peak {m['pikepdf_peak_rss_mib']:.0f} MiB")
     if b.get("startup"):
         t.add_row("dossier --version", f"{b['startup']:.2f}", "", "interpreter start + imports, paid by every stage")
     o = b.get("office")
