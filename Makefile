@@ -26,7 +26,7 @@ sample: setup
 demo: setup
 	$(BIN)/dossier catalog
 	$(BIN)/dossier catalog show 2.1.3
-	$(BIN)/dossier index $(SAMPLE)
+	$(BIN)/dossier index $(SAMPLE) || [ $$? -eq 1 ]
 	$(BIN)/dossier check $(SAMPLE) || [ $$? -eq 1 ]
 	$(BIN)/dossier build $(SAMPLE)
 	$(BIN)/dossier verify $(SAMPLE)
