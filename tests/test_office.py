@@ -62,3 +62,27 @@ def test_missing_libreoffice_is_plain(tmp_path, monkeypatch):
     docx.Document().save(src)
     result = office.convert([src], "pdf", tmp_path / "cache")
     assert result[src].error == office.MISSING_MESSAGE
+
+
+def test_wide_spreadsheet_prints_one_page_wide(tmp_path):
+    """This test ensures that a wide Excel table becomes A4 landscape pages one page wide (no columns cut onto a
+    second page), and that only a scratch copy is changed, never the evidence file."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "批示日期", "批示领导", "批示内容摘要", "承办单位", "办结日期", "办理结果"])
+    for i in range(1, 5):
+        ws.append([i, "2021-03-02", "县长", "加强农村留守儿童关爱服务" * 2, "县民政局", "2021-03-30", "已办结，报送书面报告"])
+    for col, width in zip("ABCDEFG", (6, 12, 10, 40, 16, 12, 30)):
+        ws.column_dimensions[col].width = width
+    src = tmp_path / "台账.xlsx"
+    wb.save(src)
+    before = src.read_bytes()
+    out = office.convert([src], "pdf", tmp_path / "cache")[src].output
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "Pages:           1" in info and "(A4)" in info and "Page size:       841.89 x" in info  # landscape
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    first_row = next(line for line in text.splitlines() if "序号" in line)
+    assert "办理结果" in first_row
+    assert src.read_bytes() == before

@@ -126,6 +126,29 @@ def _staged_suffix(src: Path) -> str:
     return suffix
 
 
+def _fit_sheets_to_width(staged: Path) -> None:
+    """Spreadsheets are printed one page wide (landscape when wide), as a clerk would set
+    them before printing; otherwise LibreOffice cuts wide tables across pages. Only the
+    scratch copy is changed, never the evidence file."""
+    try:
+        from openpyxl import load_workbook
+        from openpyxl.utils import get_column_letter
+
+        wb = load_workbook(staged)
+        for ws in wb.worksheets:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            width = sum(ws.column_dimensions[get_column_letter(i)].width or 9
+                        for i in range(1, (ws.max_column or 1) + 1))
+            if width > 100:
+                ws.page_setup.orientation = "landscape"
+        wb.save(staged)
+    except Exception:  # a workbook openpyxl cannot handle is converted as it is
+        return
+
+
 def _filter_for(target_format: str, suffix: str) -> str:
     if target_format == "pdf":
         calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
@@ -152,6 +175,8 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
             staged = indir / f"{digest}{alias}"
             if not staged.exists():
                 shutil.copyfile(src, staged)
+                if alias == ".xlsx" and target_format == "pdf":
+                    _fit_sheets_to_width(staged)
             by_suffix.setdefault(alias, []).append((src, digest, staged))
         for alias, group in by_suffix.items():
             infilter = [f"--infilter={_IMPORT_FILTERS[alias]}"] if alias in _IMPORT_FILTERS else []
