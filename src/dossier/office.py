@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
+# Part of every cached file's name: raise it when conversion changes its output, so old
+# cache entries are not reused.
+CACHE_VERSION = 2
 MISSING_MESSAGE = "未安装 LibreOffice，无法转换此文件（请安装 libreoffice-writer 和 libreoffice-calc）"
 
 
@@ -81,7 +84,7 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
     todo: list[tuple[Path, str]] = []
     for src in sources:
         digest = (hashes or {}).get(src) or sha256_file(src)
-        out = cache_dir / f"{digest}.{target_format}"
+        out = _cached_name(cache_dir, digest, target_format)
         if out.is_file() and out.stat().st_size > 0:
             results[src] = Converted(src, out, True)
             if progress:
@@ -149,6 +152,10 @@ def _fit_sheets_to_width(staged: Path) -> None:
         return
 
 
+def _cached_name(cache_dir: Path, digest: str, target_format: str) -> Path:
+    return cache_dir / f"{digest}-v{CACHE_VERSION}.{target_format}"
+
+
 def _filter_for(target_format: str, suffix: str) -> str:
     if target_format == "pdf":
         calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
@@ -193,7 +200,7 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
             for src, digest, staged in group:
                 produced = outdir / f"{staged.stem}.{target_format}"
                 if produced.is_file() and produced.stat().st_size > 0:
-                    final = cache_dir / f"{digest}.{target_format}"
+                    final = _cached_name(cache_dir, digest, target_format)
                     tmp = cache_dir / f".{digest}.{os.getpid()}.tmp"
                     shutil.move(str(produced), tmp)
                     os.replace(tmp, final)
