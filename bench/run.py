@@ -345,24 +345,22 @@ def baseline_text_libraries(embedded: list[tuple[Path, int]], cid: list[tuple[Pa
     result: dict = {}
     for label, paths in (("embedded", take(embedded)), ("not embedded", take(cid))):
         row: dict = {}
-        reference = None
         for name, fn in libs.items():
             budget = PLUMBER_PAGES if name == "pdfplumber" else None
-            pages, cjk, t0 = 0, 0, time.perf_counter()
+            pages, cjk, used, t0 = 0, 0, [], time.perf_counter()
             for p in paths:
                 if budget is not None and pages >= budget:
                     break
                 limit = None if budget is None else budget - pages
                 n, text = fn(p, limit)
+                used.append((p, limit))
                 pages += n
                 cjk += len(CJK.findall(text))
             wall = time.perf_counter() - t0
+            # The reference is pdftotext on exactly the pages this library read.
+            ref = sum(len(CJK.findall(with_pdftotext(p, lim)[1])) for p, lim in used)
             row[name] = {"pages": pages, "wall": wall, "pages_per_s": pages / wall if wall else 0.0,
-                         "cjk_per_page": cjk / pages if pages else 0}
-            if name.startswith("pdftotext"):
-                reference = cjk / pages if pages else 0
-        for name, r in row.items():
-            r["cjk_vs_pdftotext"] = r["cjk_per_page"] / reference if reference else None
+                         "cjk_per_page": cjk / pages if pages else 0, "cjk_vs_pdftotext": cjk / ref if ref else None}
         result[label] = {"files": len(paths), "libraries": row}
     return result
 
