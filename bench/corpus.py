@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import os
@@ -189,7 +188,7 @@ def plan(scale: str | Scale, seed: int = 2021) -> Plan:
     sc = SCALES[scale] if isinstance(scale, str) else scale
     rng = random.Random(seed)
     cat = _catalog()
-    standards = [s for s in cat.items()]
+    standards = list(cat.items())
     by_id = {s.id: s for s in standards}
 
     counts = {t: round(sc.files * share) for t, share in MIX.items()}
@@ -220,7 +219,7 @@ def plan(scale: str | Scale, seed: int = 2021) -> Plan:
     used_paths: set[str] = set()
     pdf_i = 0
     nth: dict[tuple[str, int], int] = {}
-    for i, ftype in enumerate(types):
+    for ftype in types:
         if ftype == "jpg":
             sid = rng.choice(photo_ids)
         elif ftype == "xlsx":

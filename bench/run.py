@@ -679,8 +679,16 @@ def use_snapshot(out: Path) -> str:
     reader code while a run is going would otherwise change the index's reader fingerprint
     and turn a "warm" stage into a cold one; a figure must belong to one commit."""
     global DOSSIER_CMD, DOSSIER_ENV
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                            check=True).stdout.strip()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True,
+                               text=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "working tree (not a git checkout)"
+    if dirty:
+        print(f"note: {len(dirty)} uncommitted change(s) under src/ are not measured (--working-tree measures them)",
+              flush=True)
     snap = out / f"src-{commit[:12]}"
     if not (snap / "src" / "dossier" / "__init__.py").is_file():
         tmp = out / f".src-{commit[:12]}.partial"
