@@ -20,11 +20,31 @@ i18n.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-# Each stage owns one module of commands; a module adds its commands to ``main``.
-COMMAND_MODULES = ("init_cmd", "catalog_cmd", "index_cmd", "check_cmd", "render_cmd", "build_cmd")
+# Each stage owns one module of commands; a module adds its commands to a group through
+# ``register(group)``. Modules are imported only when one of their commands runs (or for
+# the command list), so a warm ``dossier index`` does not pay for PDF and Word libraries.
+COMMANDS = {
+    "init": "init_cmd", "catalog": "catalog_cmd",
+    "index": "index_cmd", "suggestions": "index_cmd", "accept": "index_cmd", "search": "index_cmd",
+    "check": "check_cmd", "render": "render_cmd", "render-notice": "render_cmd",
+    "build": "build_cmd", "verify": "build_cmd",
+}
 
 
-@click.group(context_settings=CONTEXT)
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module_name = COMMANDS.get(name)
+        if module_name is None:
+            return None
+        holder = click.Group()
+        importlib.import_module(f"dossier.cli.{module_name}").register(holder)
+        return holder.commands.get(name)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="dossier", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息（traceback）。")
 @click.pass_context
@@ -36,21 +56,6 @@ def main(ctx: click.Context, verbose: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
-
-
-def _load_commands() -> None:
-    for name in COMMAND_MODULES:
-        full = f"dossier.cli.{name}"
-        try:
-            module = importlib.import_module(full)
-        except ModuleNotFoundError as e:
-            if e.name == full:  # that stage's commands are not part of this build
-                continue
-            raise
-        module.register(main)
-
-
-_load_commands()
 
 
 def run(argv: list[str] | None = None) -> None:
