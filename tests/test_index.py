@@ -317,3 +317,16 @@ def test_new_reader_code_reads_again(tmp_path, evidence, cat, monkeypatch):
     monkeypatch.setattr(index_lib, "reader_fingerprint", lambda: "a newer reader")
     assert run_index(project, cat).stats.read == 1
     assert not marker.exists()
+
+
+def test_narrative_file_is_not_suggested(tmp_path, evidence, cat):
+    """The 基本情况 file that dossier.yaml's `narrative` names is text for the 申报表, not evidence waiting for a
+    standard. This test ensures that it gets no suggestions while other unassigned files still do."""
+    files = {"材料/基本情况.docx": evidence["材料/家长学校.docx"], "材料/家长学校.docx": evidence["材料/家长学校.docx"]}
+    root = tmp_path / "p"
+    make_project(root, files)
+    with open(root / "dossier.yaml", "a", encoding="utf-8") as f:
+        f.write("narrative: 材料/基本情况.docx\n")
+    result = run_index(project_lib.load(root), cat, jobs=1)
+    suggested = {s.path for s in result.suggestions}
+    assert "材料/家长学校.docx" in suggested and "材料/基本情况.docx" not in suggested

@@ -157,6 +157,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         by_names, name_problems = assign_lib.name_assignments(catalog, [f.path for f in files if f.path not in unopened])
         assignments = assign_lib.combine(resolved.assignments, by_names)
         taken = {a.path for a in assignments}
+        if project.narrative_file:  # the 基本情况 text for the 申报表 is not evidence to place
+            taken.add(project.narrative_file.replace("\\", "/"))
         suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
         store.set_meta("catalog_sha256", _catalog_fingerprint(catalog))
         store.set_meta("manifest_signature", manifest_lib.signature(root))
