@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from dossier import office
 from dossier.verify import verify
 
 sys.path.insert(0, str(Path(__file__).parent / "binder"))
-from makers import MINUTES, project, word  # noqa: E402
+from makers import MINUTES, photo, project, text_pdf, word  # noqa: E402
 
 pytestmark = pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is installed by make test")
 OUTPUTS = ("证明材料汇编.pdf", "申报表.docx", "请示.docx", "自评报告.docx", "材料清单.xlsx")
@@ -75,12 +76,14 @@ def test_documents_and_manifest_carry_true_pages(built):
 
 
 def test_failed_build_leaves_previous_packet(built, tmp_path, monkeypatch):
-    """This test ensures that a build failing after the PDF was bound (here: the manifest writer
-    raises) leaves every previous output byte for byte, and no temporary file behind."""
+    """This test ensures that a build failing after the PDF was bound again (the meeting minutes
+    gained a page; then the manifest writer raises) leaves every previous output byte for byte,
+    and no temporary file behind."""
     root = tmp_path / "copy"
     shutil.copytree(built[0], root)
     before = _digest(root / "输出")
     before = {k: v for k, v in before.items() if not k.startswith(".dossier")}
+    text_pdf(root / MINUTES, ["城关镇未成年人保护工作第一次会议纪要（2021年3月15日）", "第二页", "第三页"])
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk pulled out")
@@ -127,4 +130,93 @@ def test_project_without_evidence_still_builds_a_verifiable_packet(tmp_path, cli
     assert result.page_map.body == 0 and result.files_bound == 0
     missing = [e for e in result.page_map.entries if e.kind == "missing"]
     assert len(missing) >= 76
+    assert verify(root).ok
+
+
+def _stamps(root: Path) -> dict[str, tuple[int, str]]:
+    return {name: ((root / "输出" / name).stat().st_mtime_ns, hashlib.sha256((root / "输出" / name).read_bytes()).hexdigest())
+            for name in OUTPUTS}
+
+
+def test_unchanged_project_reuses_every_output(built, tmp_path):
+    """This test ensures that building again with nothing changed binds nothing and rewrites none
+    of the five outputs (same bytes, same modification time), and that they still verify."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    before = _stamps(root)
+    again = build_lib.build(root)
+    assert again.dossier == "reused" and again.documents_reused
+    assert again.conversions_done == 0 and again.index_read == 0
+    assert _stamps(root) == before
+    assert again.page_map.placements == built[2].page_map.placements
+    assert verify(root).ok
+
+
+def _page_text(pdf: Path, index: int) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return "".join(doc[index].get_textpage().get_text_range().split())
+    finally:
+        doc.close()
+
+
+def test_changed_docx_with_same_pages_is_patched_in_place(built, tmp_path):
+    """This test ensures that when one Word file changes but keeps its title, date and page count,
+    the rebuild converts only that file, replaces only its page in the previous dossier (every other
+    page number stays), shows the new text on that page with its printed number, and verifies."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    notice = "材料/1.1.1 宣贯/学习通知.docx"
+    old_pages = built[2].page_map.placements
+    word(root / notice, [built[1][notice], "各乡镇人民政府：", "为深入学习贯彻，现将补充事项通知如下。",
+                         "请各单位于五月底前报送学习体会。", "2021年4月2日"])
+    again = build_lib.build(root)
+    assert again.dossier == "patched"
+    assert (again.conversions_done, again.conversions_reused) == (1, 1)
+    assert again.page_map.placements == old_pages
+    placed = again.page_map.placements[notice]
+    pdf = root / "输出" / "证明材料汇编.pdf"
+    assert "请各单位于五月底前报送学习体会" in _page_text(pdf, again.page_map.pdf_index(placed.first))
+    checked = verify(root)
+    assert checked.ok, checked.mismatches
+    checked_pdf = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert checked_pdf.returncode == 0, checked_pdf.stdout
+
+
+def test_changed_file_with_more_pages_rebinds_and_shifts_later_pages(built, tmp_path):
+    """This test ensures that when a PDF gains a page, the dossier is bound again: every file after
+    it moves one page later, the 自评报告 and 材料清单 cite the new pages, and verify passes."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    old = built[2].page_map.placements
+    text_pdf(root / MINUTES, [built[1][MINUTES] + "（2021年3月15日）", "会议纪要第二页出席人员名单", "会议纪要第三页议定事项"],
+             footer="— 1 —")
+    again = build_lib.build(root)
+    assert again.dossier == "bound" and not again.documents_reused
+    new = again.page_map.placements
+    minutes = old[MINUTES]
+    assert new[MINUTES].last == minutes.last + 1
+    for path, placed in old.items():
+        if placed.first > minutes.last:
+            assert (new[path].first, new[path].last) == (placed.first + 1, placed.last + 1), path
+        else:
+            assert new[path].first == placed.first, path
+    assert any(p.first > minutes.last for p in old.values())
+    checked = verify(root)
+    assert checked.ok, checked.mismatches
+
+
+def test_changed_photo_is_redrawn_in_place(built, tmp_path):
+    """This test ensures that replacing a photo by another picture under the same name patches its
+    one page (caption and page number kept) and that the dossier still verifies."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    path = "材料/4.1.2 活动/活动现场照片.jpg"
+    photo(root / path, orientation=1, size=(300, 400))
+    again = build_lib.build(root)
+    assert again.dossier == "patched"
+    placed = again.page_map.placements[path]
+    assert "活动现场照片" in _page_text(root / "输出" / "证明材料汇编.pdf", again.page_map.pdf_index(placed.first))
     assert verify(root).ok

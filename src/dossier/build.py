@@ -7,7 +7,10 @@ of them are complete, so an interrupted or failed build leaves the previous pack
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -22,9 +25,10 @@ from dossier import catalog as catalog_lib
 from dossier import check as check_lib
 from dossier import ids
 from dossier import index as index_lib
+from dossier import office
 from dossier import project as project_lib
-from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind)
-from dossier.binder.bind import OFFICE_FORMATS, BindStats
+from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind, patch)
+from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_for
 from dossier.binder.model import page_range
 from dossier.errors import DossierError
 from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
@@ -32,6 +36,9 @@ from dossier.records import Assignment, Catalog, CheckReport, Evidence, Evidence
 PDF_NAME = "证明材料汇编.pdf"
 MANIFEST_NAME = "材料清单.xlsx"
 PAGE_MAP_NAME = "pagemap.json"
+STATE_NAME = "last-build.json"
+STATE_VERSION = 1
+DOC_NAMES = ("申报表.docx", "请示.docx", "自评报告.docx")
 DOSSIER_TITLE = "证明材料汇编"
 STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材料", "not_applicable": "不适用",
              "declared": "已承诺", "undeclared": "未承诺", "violated": "存在负面情形"}
@@ -61,6 +68,10 @@ class BuildResult:
     conversions_reused: int
     conversions_done: int
     stats: BindStats = field(default_factory=BindStats)
+    # How the dossier was made: "bound" (every page), "patched" (only the changed files' pages
+    # replaced: no page number moved) or "reused" (nothing it depends on changed).
+    dossier: str = "bound"
+    documents_reused: bool = False  # 申报表/请示/自评报告/材料清单 left as they were
 
 
 def page_map_path(project: Project) -> Path:
@@ -247,6 +258,73 @@ def _titles(plan: Plan) -> dict[str, list[str]]:
     return out
 
 
+# --------------------------------------------------------------------------- what a build depends on
+
+
+def _code_digest(*patterns: str) -> str:
+    """Content of dossier's own files that shape an output: an upgrade or a fix rebuilds it."""
+    base = Path(__file__).parent
+    h = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(base.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\0")
+    return h.hexdigest()
+
+
+def _file_digest(path: Path | None) -> str:
+    return office.sha256_or_empty(path) if path else ""
+
+
+def _stat(path: Path) -> list[int] | None:
+    """Size and modification time: enough to tell that an output is still the one written."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _dossier_key(project: Project, plan: Plan, sources: Mapping[str, Source]) -> str:
+    """Everything the bound dossier depends on except the evidence files' content."""
+    return _digest(STATE_VERSION, _code_digest("binder/*.py", "office.py", "fonts/*", "templates/*"),
+                   dataclasses.asdict(plan),
+                   sorted((p, s.format, s.error) for p, s in sources.items()),
+                   _file_digest(_template(project, "封面")), _file_digest(_template(project, "目录")))
+
+
+def _documents_key(project: Project, catalog: Catalog, report: CheckReport, refs, plan: Plan,
+                   evidence: Mapping[str, list[Evidence]], notes: Mapping, page_map: PageMap) -> str:
+    templates = {name: _file_digest(Path(path)) for name, path in sorted(project.templates.items())}
+    # Where the folder is does not change a document; what its templates hold does.
+    settings = dataclasses.replace(project, root=Path("."), config_path=Path("."), templates={})
+    return _digest(STATE_VERSION, _code_digest("documents/**/*", "templates/*", "build.py"),
+                   repr(settings), catalog.sha256 or repr(catalog), repr(report), repr(refs), repr(plan),
+                   repr(evidence), sorted(notes.items()), page_map.to_json(), templates)
+
+
+def _load_state(project: Project) -> dict:
+    try:
+        state = json.loads((project.state_dir / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else {}
+
+
+def _previous_page_map(project: Project) -> PageMap | None:
+    try:
+        return PageMap.from_json(page_map_path(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
           progress: Progress | None = None) -> BuildResult:
     """Build the packet under 输出/. Raises BuildRefused (exit 1, nothing written) with
@@ -276,31 +354,72 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
     out_dir = project.output_dir
     cache_dir = project.state_dir / "pdf-cache"
     project.state_dir.mkdir(parents=True, exist_ok=True)
+
+    # The last build's record says what its outputs were made from; whatever still matches it
+    # is kept (issue 7: a rebuild after one changed file must not re-bind 10,000 pages).
+    previous = _load_state(project)
+    hashes = {p: s.sha256 or office.sha256_or_empty(s.file) for p, s in sources.items()}
+    dossier_key = _dossier_key(project, plan, sources)
+    old_map = _previous_page_map(project) if previous else None
+    pdf_path = out_dir / PDF_NAME
+    reusable = (old_map is not None and previous.get("dossier_key") == dossier_key
+                and previous.get("pdf") == _stat(pdf_path) and set(previous.get("sources", {})) == set(hashes))
+    changed = {p: sources[p] for p, h in hashes.items() if previous["sources"][p] != h} if reusable else {}
+    reused_docs = False
+
     workdir = Path(tempfile.mkdtemp(prefix="build-", dir=project.state_dir))
     try:
         with ExitStack() as commit:
             # Entered in this order, renamed in reverse when every output is complete.
-            tmp = {name: commit.enter_context(atomic.atomic_path(out_dir / name))
-                   for name in (PDF_NAME, MANIFEST_NAME, "申报表.docx", "请示.docx", "自评报告.docx")}
-            tmp_map = commit.enter_context(atomic.atomic_path(page_map_path(project)))
+            tmp_pdf = commit.enter_context(atomic.atomic_path(pdf_path)) if not reusable or changed else None
             clock = time.perf_counter()
-            bound = bind(plan, sources, tmp[PDF_NAME], cache_dir=cache_dir, workdir=workdir,
-                         cover_template=_template(project, "封面"), toc_template=_template(project, "目录"),
-                         progress=progress)
-            seconds.update(bound.stats.seconds)
+            bound = None
+            if reusable and not changed:
+                mode = "reused"
+                office_count = sum(1 for s in sources.values() if s.format in OFFICE_FORMATS and not s.error)
+                bound = BindResult(old_map, BindStats(reused=office_count, seconds={"转换": 0.0, "封面和目录": 0.0,
+                                                                                   "装订": 0.0}))
+            elif changed:
+                mode = "patched"
+                tried = BindStats()
+                bound = patch(pdf_path, old_map, changed, tmp_pdf, cache_dir=cache_dir,
+                              captions=captions_for(plan), progress=progress, stats=tried)
+                if bound is not None:
+                    bound.stats.seconds.setdefault("封面和目录", 0.0)
+                    bound.stats.reused += sum(1 for p, s in sources.items() if p not in changed
+                                              and s.format in OFFICE_FORMATS and not s.error)
+            if bound is None:
+                mode = "bound"
+                bound = bind(plan, sources, tmp_pdf, cache_dir=cache_dir, workdir=workdir,
+                             cover_template=_template(project, "封面"), toc_template=_template(project, "目录"),
+                             progress=progress)
+                if changed:  # what the attempt to patch converted is now taken from the cache
+                    bound.stats.converted += tried.converted
+                    bound.stats.reused -= tried.converted
+                    bound.stats.seconds["转换"] += tried.seconds.get("转换", 0.0)
+            seconds.update({k: bound.stats.seconds.get(k, 0.0) for k in ("转换", "封面和目录", "装订")})
             page_map = bound.page_map
 
             clock = time.perf_counter()
-            from dossier.documents import render_all
-
-            docs_dir = workdir / "docs"
-            docs_dir.mkdir()
+            refs = page_refs(plan, page_map, evidence)
+            documents_key = _documents_key(project, catalog, report, refs, plan, evidence, notes, page_map)
+            reused_docs = (previous.get("documents_key") == documents_key and all(
+                previous.get("documents", {}).get(name) == _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)))
+            if not reused_docs:
+                tmp = {name: commit.enter_context(atomic.atomic_path(out_dir / name))
+                       for name in (MANIFEST_NAME, *DOC_NAMES)}
+            tmp_map = commit.enter_context(atomic.atomic_path(page_map_path(project)))
             if progress:
                 progress("文书", 0, 4)
-            render_all(project, catalog, report, page_refs(plan, page_map, evidence), out_dir=docs_dir)
-            for name in ("申报表.docx", "请示.docx", "自评报告.docx"):
-                shutil.move(str(docs_dir / name), tmp[name])
-            write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
+            if not reused_docs:
+                from dossier.documents import render_all
+
+                docs_dir = workdir / "docs"
+                docs_dir.mkdir()
+                render_all(project, catalog, report, refs, out_dir=docs_dir)
+                for name in DOC_NAMES:
+                    shutil.move(str(docs_dir / name), tmp[name])
+                write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
             stored = json.loads(page_map.to_json())
             stored["snippets"] = _snippets(page_map, files, plan)
             stored["titles"] = _titles(plan)
@@ -309,16 +428,23 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
             if progress:
                 progress("文书", 4, 4)
             seconds["文书"] = time.perf_counter() - clock
+        # Recorded only once every output is in place: a build that stopped half-way leaves a
+        # record that matches nothing, so the next one starts from scratch.
+        atomic.write_text(project.state_dir / STATE_NAME, json.dumps({
+            "version": STATE_VERSION, "dossier_key": dossier_key, "sources": hashes, "pdf": _stat(pdf_path),
+            "documents_key": documents_key,
+            "documents": {name: _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)},
+        }, ensure_ascii=False, indent=1))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    outputs = tuple(out_dir / n for n in (PDF_NAME, "申报表.docx", "请示.docx", "自评报告.docx", MANIFEST_NAME))
+    outputs = tuple(out_dir / n for n in (PDF_NAME, *DOC_NAMES, MANIFEST_NAME))
     return BuildResult(
         outputs=outputs, page_map=page_map, report=report, gaps=tuple(gaps),
         total_pages=page_map.front + page_map.body, files_bound=len(page_map.placements),
         left_out=dict(page_map.problems), seconds=seconds, index_reused=index.stats.reused,
         index_read=index.stats.read, conversions_reused=bound.stats.reused,
-        conversions_done=bound.stats.converted, stats=bound.stats)
+        conversions_done=bound.stats.converted, stats=bound.stats, dossier=mode, documents_reused=reused_docs)
 
 
 def _template(project: Project, name: str) -> Path | None:

@@ -117,19 +117,20 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
         opened.append(pdf)
         ready[src.path] = _Pages(pdf, 0, len(pdf.pages), True)
         _tick(progress, "转换", done, total)
-    photos = [s for s in usable if s.format == "image"]
-    if photos:
-        photo_pdf, placed = drawn.photo_pages([drawn.Photo(s.file, captions.get(s.path, s.path)) for s in photos])
-        if photo_pdf is not None:
-            opened.append(photo_pdf)
-        for src in photos:
-            where = placed[src.file]
-            if isinstance(where, EvidenceError):
-                problems[src.path] = where.reason
-            else:
-                ready[src.path] = _Pages(photo_pdf, where[0], where[1], False)
-                stats.photos += 1
-            done += 1
+    for src in usable:
+        if src.format != "image":
+            continue
+        done += 1
+        try:
+            drawn_file = drawn.cached_photo(drawn.Photo(src.file, captions.get(src.path, src.path)),
+                                            src.sha256 or office.sha256_or_empty(src.file), cache_dir)
+            pdf = pages.open_pdf(drawn_file)
+        except EvidenceError as e:
+            problems[src.path] = e.reason
+            continue
+        opened.append(pdf)
+        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), False)
+        stats.photos += 1
         _tick(progress, "转换", done, total)
     stats.left_out = len(problems)
     return ready, problems, opened
@@ -230,6 +231,16 @@ def _notes(problems: Mapping[str, str], entries: list[TocEntry]) -> str:
     return "\n".join(lines)
 
 
+def captions_for(plan: Plan) -> dict[str, str]:
+    """The caption under each photo: its title and date as first listed."""
+    captions: dict[str, str] = {}
+    for c in plan.categories:
+        for s in c.standards:
+            for f in s.files:
+                captions.setdefault(f.path, _file_text(f))
+    return captions
+
+
 def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: Path, workdir: Path,
          captions: Mapping[str, str] | None = None, cover_template: Path | None = None,
          toc_template: Path | None = None, progress: Progress | None = None) -> BindResult:
@@ -238,11 +249,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     clock = time.perf_counter()
     needed = list(dict.fromkeys(f.path for c in plan.categories for s in c.standards for f in s.files))
     if captions is None:
-        captions = {}
-        for c in plan.categories:
-            for s in c.standards:
-                for f in s.files:
-                    captions.setdefault(f.path, _file_text(f))
+        captions = captions_for(plan)
     ready, problems, opened = prepare([sources[p] for p in needed if p in sources], captions, cache_dir,
                                       stats, progress)
     for p in needed:
@@ -277,20 +284,26 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
                         (where[0] + 1) if where else None, tuple(round(v, 2) for v in where[1]) if where else None)
                for e, where in zip(entries, located)]
 
-    divider_pdf = drawn.divider_pages([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
-                                       for _, c in divider_slots]) if divider_slots else None
+    divider_pdf = pikepdf.open(drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
+                                                      for _, c in divider_slots], cache_dir)) if divider_slots else None
     if divider_pdf is not None:
         opened.append(divider_pdf)
     divider_iter = iter(range(len(divider_slots)))
     fit_flags = []
     run_src, run_start, run_end = None, 0, 0
+    # pikepdf copies a page's stream data into the output as it is added, so a source can be
+    # closed once its last page is in: only one source at a time stays open (issue 7: memory).
+    last_use = {id(src.pdf): n for n, (src, _) in enumerate(body) if src is not None}
+    position = 0
 
     def flush():
         if run_src is not None:
             out.pages.extend(run_src.pdf.pages[run_start:run_end])
             fit_flags.extend([run_src.fit] * (run_end - run_start))
+            if last_use.get(id(run_src.pdf), -1) < position:
+                run_src.pdf.close()
 
-    for src, index in body:
+    for position, (src, index) in enumerate(body):
         if src is None:
             flush()
             run_src = None
@@ -302,6 +315,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
             continue
         flush()
         run_src, run_start, run_end = src, index, index + 1
+    position = len(body)
     flush()
 
     font = pages.NumberFont(out)
@@ -336,6 +350,85 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
         pdf.close()
     stats.seconds["装订"] = time.perf_counter() - clock
     return BindResult(page_map, stats)
+
+
+def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], target: Path, *, cache_dir: Path,
+          captions: Mapping[str, str], progress: Progress | None = None,
+          stats: BindStats | None = None) -> BindResult | None:
+    """Rebind only the ``changed`` files into a copy of the ``previous`` dossier, written to
+    ``target``: when each of them is still readable and still has exactly the pages it had,
+    no page number moves, so the 目录, its links, the bookmarks and the labels stay true and
+    only those pages are replaced. Returns None when that does not hold: the caller rebinds
+    (``stats``, when given, then still tells what was converted on the way).
+
+    A replaced page keeps its object (links and bookmarks point to it); only its content,
+    resources, size and annotations are swapped for the new ones."""
+    stats = stats if stats is not None else BindStats()
+    clock = time.perf_counter()
+    sources = [changed[p] for p in sorted(changed)]
+    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress)
+    stats.seconds["转换"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    try:
+        if problems or set(ready) != set(changed):
+            return None
+        for path, src in ready.items():
+            placed = page_map.placements.get(path)
+            if placed is None or placed.last - placed.first + 1 != src.end - src.start:
+                return None
+        try:
+            out = pikepdf.open(previous)
+        except (pikepdf.PdfError, OSError):
+            return None
+        opened.append(out)
+        if len(out.pages) != page_map.front + page_map.body:
+            return None
+        font = None
+        for path in sorted(ready):
+            src, placed = ready[path], page_map.placements[path]
+            # Fitting and pruning happen on a scratch copy, so the dossier-wide (slow) pruning
+            # of unused resources is not needed.
+            scratch = pikepdf.new()
+            opened.append(scratch)
+            scratch.pages.extend(src.pdf.pages[src.start:src.end])
+            if src.fit:
+                for page in scratch.pages:
+                    pages.fit_to_a4(scratch, page)
+            scratch.remove_unreferenced_resources()
+            base = len(out.pages)
+            out.pages.extend(scratch.pages)
+            for offset in range(src.end - src.start):
+                number = placed.first + offset
+                old, new = out.pages[page_map.pdf_index(number)], out.pages[base + offset]
+                if font is None:
+                    font = pages.NumberFont(out, pages.number_font_of(old))
+                pages.stamp(out, new, font, str(number), number % 2 == 1)
+                _transplant(new, old)
+            while len(out.pages) > base:
+                del out.pages[len(out.pages) - 1]
+        stats.pdfs = sum(1 for s in sources if s.format == "pdf")
+        out.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+    finally:
+        for pdf in opened:
+            pdf.close()
+    _tick(progress, "装订", page_map.body, page_map.body)
+    stats.seconds["装订"] = time.perf_counter() - clock
+    return BindResult(page_map, stats)
+
+
+def _transplant(new: pikepdf.Page, old: pikepdf.Page) -> None:
+    keep = ("/Type", "/Parent")
+    for key in list(old.obj.keys()):
+        if key not in keep:
+            del old.obj[key]
+    for key in list(new.obj.keys()):
+        if key not in keep:
+            old.obj[key] = new.obj[key]
+    annots = old.obj.get("/Annots")
+    if isinstance(annots, pikepdf.Array):
+        for annot in annots:
+            if isinstance(annot, pikepdf.Dictionary) and "/P" in annot:
+                annot.P = old.obj
 
 
 def _links(out: pikepdf.Pdf, page_map: PageMap) -> None:

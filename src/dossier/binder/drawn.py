@@ -7,12 +7,14 @@ reportlab in an embedded TrueType CJK font. Every drawn page leaves the footer b
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 
+from dossier import atomic
 from dossier.binder import fonts, geometry
 from dossier.binder.geometry import MM, Matrix
 from dossier.errors import EvidenceError
@@ -20,6 +22,8 @@ from dossier.errors import EvidenceError
 CAPTION_SIZE = 12.0  # 小四
 MARGIN = 20 * MM
 IMAGE_KEY = pikepdf.Name("/DossierImage")
+# Part of every cached drawing's name: raise it when drawing changes, so old pages are not reused.
+DRAWING_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -128,9 +132,10 @@ def orientation_matrix(orientation: int, x: float, y: float, w: float, h: float)
     }[orientation]
 
 
-def photo_pages(photos: list[Photo]) -> tuple[pikepdf.Pdf | None, dict[Path, tuple[int, int] | EvidenceError]]:
+def photo_pages(photos: list[Photo], tag: str = "DCP") -> tuple[pikepdf.Pdf | None,
+                                                                 dict[Path, tuple[int, int] | EvidenceError]]:
     """One PDF holding every photo's pages; for each photo its [start, end) page range in it,
-    or the reason it could not be used."""
+    or the reason it could not be used. ``tag``: see ``fonts.retag``."""
     results: dict[Path, tuple[int, int] | EvidenceError] = {}
     prepared: list[tuple[Photo, list[_Frame]]] = []
     for photo in photos:
@@ -167,7 +172,7 @@ def photo_pages(photos: list[Photo]) -> tuple[pikepdf.Pdf | None, dict[Path, tup
             index += 1
     c.save()
     pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
-    fonts.retag(pdf, "DCP")
+    fonts.retag(pdf, tag)
     sources: dict[int, pikepdf.Pdf] = {}
     frame_no: dict[int, int] = {}
     for page, (frame, matrix) in zip(pdf.pages, placements):
@@ -190,6 +195,43 @@ def photo_pages(photos: list[Photo]) -> tuple[pikepdf.Pdf | None, dict[Path, tup
     for src in sources.values():
         src.close()
     return pdf, results
+
+
+def _drawing_key(*parts: str) -> str:
+    h = hashlib.sha256(f"v{DRAWING_VERSION}".encode())
+    for part in parts:
+        h.update(b"\0" + part.encode())
+    return h.hexdigest()
+
+
+def cached_photo(photo: Photo, digest: str, cache_dir: Path) -> Path:
+    """The photo's pages as a PDF file of their own, drawn once per content hash and caption:
+    a rebuild reopens it instead of decoding every JPEG again, and the bound dossier holds the
+    image bytes once (a shared in-memory drawing was copied three times). Raises EvidenceError
+    for an unusable image (not cached: it is reported on every build)."""
+    key = _drawing_key("photo", digest, photo.caption, fonts.register())
+    target = cache_dir / f"photo-{key}.pdf"
+    if target.is_file() and target.stat().st_size > 0:
+        return target
+    pdf, placed = photo_pages([photo], tag=fonts.tag_for(key))
+    where = placed[photo.path]
+    if isinstance(where, EvidenceError):
+        raise where
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with pdf, atomic.atomic_path(target) as tmp:
+        pdf.save(tmp)
+    return target
+
+
+def cached_dividers(titles: list[tuple[str, str]], cache_dir: Path) -> Path:
+    """``divider_pages`` as a file, drawn once per list of titles."""
+    key = _drawing_key("dividers", *(f"{n}\t{t}" for n, t in titles), fonts.register())
+    target = cache_dir / f"dividers-{key}.pdf"
+    if not (target.is_file() and target.stat().st_size > 0):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with divider_pages(titles) as pdf, atomic.atomic_path(target) as tmp:
+            pdf.save(tmp)
+    return target
 
 
 def divider_pages(titles: list[tuple[str, str]]) -> pikepdf.Pdf:

@@ -60,9 +60,12 @@ def embeds() -> bool:
 def retag(pdf, prefix: str) -> None:
     """Give reportlab's font subsets (always tagged AAAAAA+, AAAAAB+, …) a tag of their own, so
     subsets from different drawings never share a name inside the dossier (some readers and
-    printers merge fonts by name). ``prefix``: three capital letters."""
+    printers merge fonts by name). ``prefix``: three capital letters, or six for a drawing cached
+    on its own, which cannot know its neighbours' tags: five of them replace the tag's first
+    five letters (the sixth still tells the drawing's own subsets apart)."""
     import pikepdf
 
+    whole = len(prefix) == 6
     seen = set()
     for page in pdf.pages:
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
@@ -73,8 +76,18 @@ def retag(pdf, prefix: str) -> None:
             seen.add(font.objgen)
             base = str(font.get("/BaseFont", ""))
             if len(base) > 8 and base[7] == "+" and base[1:7].isupper():
-                tagged = pikepdf.Name("/" + prefix + base[4:])
+                tagged = pikepdf.Name("/" + (prefix[:5] + base[6:] if whole else prefix + base[4:]))
                 font.BaseFont = tagged
                 descriptor = font.get("/FontDescriptor")
                 if descriptor is not None:
                     descriptor.FontName = tagged
+
+
+def tag_for(key: str) -> str:
+    """Six capital letters derived from a hex digest: a subset tag for a cached drawing."""
+    n = int(key[:16], 16)
+    letters = []
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        letters.append(chr(ord("A") + r))
+    return "".join(letters)

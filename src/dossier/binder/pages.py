@@ -131,7 +131,10 @@ class NumberFont:
 
     CHARS = "— 0123456789IVXLCDM"
 
-    def __init__(self, pdf: pikepdf.Pdf):
+    def __init__(self, pdf: pikepdf.Pdf, existing: pikepdf.Object | None = None):
+        """``existing``: the font object a dossier already uses for its numbers (when patching
+        it), so re-stamped pages share it; reportlab's subset of the same characters in the same
+        order has the same codes."""
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfgen import canvas
 
@@ -150,7 +153,7 @@ class NumberFont:
             width = len(raw) // len(self.CHARS)
             self._codes = {ch: raw[i * width:(i + 1) * width] for i, ch in enumerate(self.CHARS)}
             fonts.retag(probe, "DPN")
-            self.font = pdf.copy_foreign(page.Resources.Font[font_key])
+            self.font = existing if existing is not None else pdf.copy_foreign(page.Resources.Font[font_key])
         self._width = lambda text: pdfmetrics.stringWidth(text, self.name, geometry.NUMBER_SIZE)
 
     def encode(self, text: str) -> bytes:
@@ -158,6 +161,12 @@ class NumberFont:
 
     def width(self, text: str) -> float:
         return self._width(text)
+
+
+def number_font_of(page: pikepdf.Page) -> pikepdf.Object | None:
+    """The number font a stamped page uses, or None."""
+    fonts_dict = page.obj.get("/Resources", {}).get("/Font", {})
+    return fonts_dict.get(NUMBER_FONT_KEY) if isinstance(fonts_dict, pikepdf.Dictionary) else None
 
 
 def number_text(label: str) -> str:
