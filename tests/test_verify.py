@@ -100,3 +100,39 @@ def test_distinctive_line_skips_short_and_numeric_runs():
     one-character token."""
     assert distinctive("1\n2021\n— 3 —\n关于成立未成年人保护工作领导小组的通知") == "关于成立未成年人保护工作"
     assert distinctive("项目\t金额\n专项经费明细\t1000", length=4) == "专项经费"
+
+
+def test_text_reading_without_font_lookup_finds_the_same_chinese(tmp_path):
+    """This test ensures that the switch verify reads pages under (pdfium's system-font lookup
+    off, public as dossier.readers.pdf.no_system_fonts, old name kept) finds the same Chinese on a
+    PDF with a non-embedded CJK font as a normal read, also when nested, and restores the lookup
+    after."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from dossier.readers import pdf as pdf_reader
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "cid.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 14)
+    c.drawString(72, 700, "县级未成年人保护工作领导小组会议纪要")
+    c.save()
+
+    def read() -> str:
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            return "".join(doc[0].get_textpage().get_text_range().split())
+        finally:
+            doc.close()
+
+    normal = read()
+    with pdf_reader.no_system_fonts():
+        with pdf_reader._no_system_fonts():
+            nested = read()
+        outer = read()
+    assert normal == nested == outer == "县级未成年人保护工作领导小组会议纪要"
+    assert pdf_reader._lookup_off == 0
+    assert read() == normal

@@ -69,19 +69,26 @@ def _read_pages(path: str, start: int, stop: int) -> dict[int, tuple[str, str]]:
     """Worker: (text, footer text) of pages ``start``–``stop - 1``, normalised."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(path)
+    from dossier.readers.pdf import no_system_fonts
+
     out = {}
-    try:
-        for index in range(start, stop):
-            page = doc[index]
-            textpage = page.get_textpage()
-            out[index] = (_norm(textpage.get_text_range()),
-                          _norm(textpage.get_text_bounded(0, 0, page.get_width(), geometry.FOOTER_BAND - 1)))
-            textpage.close()
-            page.close()
-    finally:
-        doc.close()
+    with no_system_fonts():
+        doc = pdfium.PdfDocument(path)
+        try:
+            _read_into(doc, start, stop, out)
+        finally:
+            doc.close()
     return out
+
+
+def _read_into(doc, start: int, stop: int, out: dict[int, tuple[str, str]]) -> None:
+    for index in range(start, stop):
+        page = doc[index]
+        textpage = page.get_textpage()
+        out[index] = (_norm(textpage.get_text_range()),
+                      _norm(textpage.get_text_bounded(0, 0, page.get_width(), geometry.FOOTER_BAND - 1)))
+        textpage.close()
+        page.close()
 
 
 PARALLEL_FROM = 300  # pages; below this, starting worker processes costs more than it saves
@@ -155,6 +162,16 @@ def _load(project_dir: Path | str):
 
 def verify(project_dir: Path | str) -> VerifyResult:
     project, pdf_path, page_map, snippets, titles = _load(project_dir)
+    import pikepdf
+
+    from dossier.readers.pdf import no_system_fonts
+
+    # verify only reads text, never renders: pdfium's font lookup would cost most of its time.
+    with no_system_fonts():
+        return _verify(project, pdf_path, page_map, snippets, titles)
+
+
+def _verify(project, pdf_path: Path, page_map: PageMap, snippets, titles) -> VerifyResult:
     import pikepdf
 
     problems: list[Mismatch] = []

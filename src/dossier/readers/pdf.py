@@ -45,19 +45,33 @@ class EncryptedPdf(EvidenceError):
 _lock = threading.Lock()  # pdfium is not thread-safe
 
 
+_lookup_off = 0  # nesting depth of no_system_fonts()
+
+
 @contextlib.contextmanager
-def _no_system_fonts():
-    pdfium_c.FPDF_SetSystemFontInfo(None)
+def no_system_fonts():
+    """Switch pdfium's system-font lookup off while reading text (≈3–8× faster on PDFs with
+    non-embedded CJK fonts; text needs the font's CMap, never its glyphs). Do not render
+    pages inside it: they would show without those fonts. May be nested."""
+    global _lookup_off
+    if _lookup_off == 0:
+        pdfium_c.FPDF_SetSystemFontInfo(None)
+    _lookup_off += 1
     try:
         yield
     finally:
-        # pdfium takes ownership and releases what it was given when it is replaced, so
-        # each restore hands over a fresh default (reusing one crashes on the next swap).
-        pdfium_c.FPDF_SetSystemFontInfo(pdfium_c.FPDF_GetDefaultSystemFontInfo())
+        _lookup_off -= 1
+        if _lookup_off == 0:
+            # pdfium takes ownership and releases what it was given when it is replaced, so
+            # each restore hands over a fresh default (reusing one crashes on the next swap).
+            pdfium_c.FPDF_SetSystemFontInfo(pdfium_c.FPDF_GetDefaultSystemFontInfo())
+
+
+_no_system_fonts = no_system_fonts  # the name other modules used before it was public
 
 
 def read_pdf(data: bytes) -> Content:
-    with _lock, _no_system_fonts():
+    with _lock, no_system_fonts():
         return _read(data)
 
 
