@@ -138,3 +138,47 @@ def test_links_bookmarks_labels_and_metadata(bound):
     assert "证明材料汇编" in str(pdf.docinfo.Title)
     checked = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
+
+
+def test_dossier_bound_in_many_parts_is_one_consistent_pdf(tmp_path, monkeypatch):
+    """This test ensures that a dossier whose body is written in several parts (here two pages a
+    part) and joined by streaming comes out as one valid PDF: every page in order with its text and
+    printed number, 目录 links and bookmarks landing on pages of later parts, labels, and no error
+    from qpdf."""
+    import importlib
+
+    bind_module = importlib.import_module("dossier.binder.bind")
+    monkeypatch.setattr(bind_module, "PART_PAGES", 2)
+    texts = [f"第{n}份会议记录正文内容" for n in range(1, 8)]
+    sources, files = {}, []
+    for n, text in enumerate(texts, 1):
+        path = f"m{n}.pdf"
+        text_pdf(tmp_path / path, [text, f"{text}续页"] if n % 3 == 0 else [text])
+        sources[path] = Source(path, tmp_path / path, "pdf")
+        files.append(FileEntry(path, f"会议记录{n}", dt.date(2021, 1, n)))
+    plan = Plan("证明材料汇编", "示例县人民政府", "全国未成年人保护示范县（市、区、旗）", dt.date(2021, 10, 25), (
+        CategorySection("1", "思想引领", (StandardSection("1.1.1", "开展宣贯教育", "met", tuple(files[:3])),)),
+        CategorySection("2", "组织领导", (StandardSection("2.1.1", "纳入发展规划", "met", tuple(files[3:])),)),
+    ))
+    target = tmp_path / "out.pdf"
+    pm = bind(plan, sources, target, cache_dir=tmp_path / "cache", workdir=tmp_path).page_map
+    assert not list(tmp_path.glob("part-*.pdf")) and not (tmp_path / "skeleton.pdf").exists()
+    doc = pdfium.PdfDocument(str(target))
+    assert len(doc) == pm.front + pm.body == pm.front + 2 + 9
+    for n, text in enumerate(texts, 1):
+        assert text in _text(doc, pm.pdf_index(pm.placements[f"m{n}.pdf"].first))
+    for number in range(1, pm.body + 1):
+        page = doc[pm.pdf_index(number)]
+        footer = page.get_textpage().get_text_bounded(0, 0, page.get_width(), FOOTER_BAND)
+        assert "".join(footer.split()) == f"—{number}—"
+    pdf = pikepdf.open(target)
+    index_of = {p.objgen: i for i, p in enumerate(pdf.pages)}
+    linked = {index_of[a.Dest[0].objgen] for i in range(1, pm.front) for a in pdf.pages[i].obj.get("/Annots", [])}
+    assert {pm.pdf_index(p.first) for p in pm.placements.values()} <= linked
+    with pdf.open_outline() as outline:
+        last = outline.root[-1].children[0].children[-1]
+        assert index_of[last.destination[0].objgen] == pm.pdf_index(pm.placements["m7.pdf"].first)
+    labels = pypdf.PdfReader(str(target)).page_labels
+    assert labels[pm.front:] == [str(n) for n in range(1, pm.body + 1)]
+    checked = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True)
+    assert checked.returncode == 0 and "WARNING" not in checked.stdout + checked.stderr, checked.stdout

@@ -17,13 +17,15 @@ from typing import Callable, Mapping
 import pikepdf
 
 from dossier import office
-from dossier.binder import drawn, frontmatter, pages
+from dossier.binder import concat, drawn, frontmatter, geometry, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
 from dossier.dates import fmt_cn
 from dossier.errors import EvidenceError
 
 OFFICE_FORMATS = ("docx", "doc", "wps", "xlsx", "xls", "et")
+# Body pages bound in memory before they are written to disk (≈50 MB of a typical dossier).
+PART_PAGES = 800
 Progress = Callable[[str, int, int], None]
 
 
@@ -270,45 +272,92 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     stats.seconds["封面和目录"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    out = pikepdf.new()
+    # The skeleton: cover, 目录, one placeholder per body page, and everything that points at
+    # pages. Body pages are bound in parts written to disk, and concat streams all of them
+    # into the target (see concat: memory stays flat however big the dossier).
+    skeleton = pikepdf.new()
     cover = pikepdf.open(front.cover)
     toc = pikepdf.open(front.toc)
     opened += [cover, toc]
     # The cover is one page by design; anything LibreOffice spills over is dropped rather than
     # letting it shift every number after it.
-    out.pages.append(cover.pages[0])
-    out.pages.extend(toc.pages)
+    skeleton.pages.append(cover.pages[0])
+    skeleton.pages.extend(toc.pages)
     front_count = 1 + len(toc.pages)
     located = frontmatter.locate(front.toc, entries, float(pages.page_size(toc.pages[0])[0]))
     entries = [TocEntry(e.level, e.text, e.pages, e.kind, e.target, e.standard, e.path,
                         (where[0] + 1) if where else None, tuple(round(v, 2) for v in where[1]) if where else None)
                for e, where in zip(entries, located)]
+    font = pages.NumberFont(skeleton)
+    for i in range(1, front_count):
+        pages.stamp(skeleton, skeleton.pages[i], font, pages.roman(i), i % 2 == 1)
+    skeleton.remove_unreferenced_resources()
+    for _ in body:
+        skeleton.pages.append(pikepdf.Page(skeleton.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, *geometry.A4]), DossierPlaceholder=True))))
 
     divider_pdf = pikepdf.open(drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
                                                       for _, c in divider_slots], cache_dir)) if divider_slots else None
     if divider_pdf is not None:
         opened.append(divider_pdf)
     divider_iter = iter(range(len(divider_slots)))
-    fit_flags = []
+    parts: list[Path] = []
+    part: pikepdf.Pdf | None = None
+    part_font: pages.NumberFont | None = None
+    numbered = 0  # body pages finished
     run_src, run_start, run_end = None, 0, 0
-    # pikepdf copies a page's stream data into the output as it is added, so a source can be
-    # closed once its last page is in: only one source at a time stays open (issue 7: memory).
+    # pikepdf copies a page's stream data into memory as it is added: a source is closed once
+    # its last page is in, and a part is saved and closed every PART_PAGES pages.
     last_use = {id(src.pdf): n for n, (src, _) in enumerate(body) if src is not None}
+    ready = None  # the sources are reached through ``body`` from here on
     position = 0
+
+    def add(src_pdf: pikepdf.Pdf, start: int, end: int, fit: bool) -> None:
+        nonlocal part, part_font, numbered
+        if part is None:
+            part = pikepdf.new()
+            part_font = pages.NumberFont(part)
+        first = len(part.pages)
+        part.pages.extend(src_pdf.pages[start:end])
+        for k in range(first, len(part.pages)):
+            page = part.pages[k]
+            numbered += 1
+            if fit:
+                pages.fit_to_a4(part, page)
+            pages.stamp(part, page, part_font, str(numbered), numbered % 2 == 1)
+            if numbered % 200 == 0:
+                _tick(progress, "装订", numbered, len(body))
+
+    def close_part() -> None:
+        nonlocal part
+        if part is None:
+            return
+        # Producers such as reportlab list fonts a page never uses; unused, they would only show
+        # up as unembedded fonts in a preflight check.
+        part.remove_unreferenced_resources()
+        parts.append(workdir / f"part-{len(parts):04d}.pdf")
+        part.save(parts[-1], object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+        part.close()
+        part = None
 
     def flush():
         if run_src is not None:
-            out.pages.extend(run_src.pdf.pages[run_start:run_end])
-            fit_flags.extend([run_src.fit] * (run_end - run_start))
+            add(run_src.pdf, run_start, run_end, run_src.fit)
             if last_use.get(id(run_src.pdf), -1) < position:
+                # The copied data lives in buffers of the source's objects: only dropping every
+                # reference to the source frees it.
                 run_src.pdf.close()
+                opened.remove(run_src.pdf)
+                run_src.pdf = None
+            if part is not None and len(part.pages) >= PART_PAGES:
+                close_part()
 
     for position, (src, index) in enumerate(body):
         if src is None:
             flush()
             run_src = None
-            out.pages.append(divider_pdf.pages[next(divider_iter)])
-            fit_flags.append(False)
+            at = next(divider_iter)
+            add(divider_pdf, at, at + 1, False)
             continue
         if src is run_src and index == run_end:
             run_end += 1
@@ -317,37 +366,24 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
         run_src, run_start, run_end = src, index, index + 1
     position = len(body)
     flush()
+    close_part()
+    _tick(progress, "装订", len(body), len(body))
 
-    font = pages.NumberFont(out)
-    total = len(out.pages)
-    for i, page in enumerate(out.pages):
-        if i == 0:
-            continue
-        if i < front_count:
-            pages.stamp(out, page, font, pages.roman(i), i % 2 == 1)
-            continue
-        number = i - front_count + 1
-        if fit_flags[number - 1]:
-            pages.fit_to_a4(out, page)
-        pages.stamp(out, page, font, str(number), number % 2 == 1)
-        if number % 200 == 0:
-            _tick(progress, "装订", number, total - front_count)
-    _tick(progress, "装订", total - front_count, total - front_count)
-
-    page_map = PageMap(front=front_count, toc_pages=front_count - 1, body=total - front_count,
+    page_map = PageMap(front=front_count, toc_pages=front_count - 1, body=len(body),
                        placements=placements, standards=ranges, entries=tuple(entries), dividers=dividers,
                        problems=dict(problems))
-    _links(out, page_map)
-    _outline(out, plan, page_map)
-    _labels(out, front_count)
-    _metadata(out, plan)
-    # Producers such as reportlab list fonts a page never uses; unused, they would only show
-    # up as unembedded fonts in a preflight check.
-    out.remove_unreferenced_resources()
-    out.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
-    out.close()
+    _links(skeleton, page_map)
+    _outline(skeleton, plan, page_map)
+    _labels(skeleton, front_count)
+    _metadata(skeleton, plan)
+    skeleton_path = workdir / "skeleton.pdf"
+    skeleton.save(skeleton_path, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+    skeleton.close()
     for pdf in opened:
         pdf.close()
+    concat.concatenate(skeleton_path, parts, target)
+    for path in (skeleton_path, *parts):
+        path.unlink(missing_ok=True)
     stats.seconds["装订"] = time.perf_counter() - clock
     return BindResult(page_map, stats)
 
