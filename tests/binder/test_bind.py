@@ -140,15 +140,17 @@ def test_links_bookmarks_labels_and_metadata(bound):
     assert checked.returncode == 0, checked.stdout
 
 
-def test_dossier_bound_in_many_parts_is_one_consistent_pdf(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [False, True], ids=["in-process", "worker-processes"])
+def test_dossier_bound_in_many_parts_is_one_consistent_pdf(tmp_path, monkeypatch, workers):
     """This test ensures that a dossier whose body is written in several parts (here two pages a
-    part) and joined by streaming comes out as one valid PDF: every page in order with its text and
-    printed number, 目录 links and bookmarks landing on pages of later parts, labels, and no error
-    from qpdf."""
+    part, bound in this process or in worker processes) and joined by streaming comes out as one
+    valid PDF: every page in order with its text and printed number, 目录 links and bookmarks
+    landing on pages of later parts, labels, and no error from qpdf."""
     import importlib
 
     bind_module = importlib.import_module("dossier.binder.bind")
     monkeypatch.setattr(bind_module, "PART_PAGES", 2)
+    monkeypatch.setattr(bind_module, "PARALLEL_FROM", 0 if workers else 10**9)
     texts = [f"第{n}份会议记录正文内容" for n in range(1, 8)]
     sources, files = {}, []
     for n, text in enumerate(texts, 1):

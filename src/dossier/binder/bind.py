@@ -26,6 +26,8 @@ from dossier.errors import EvidenceError
 OFFICE_FORMATS = ("docx", "doc", "wps", "xlsx", "xls", "et")
 # Body pages bound in memory before they are written to disk (≈50 MB of a typical dossier).
 PART_PAGES = 800
+PARALLEL_FROM = 1500  # body pages; below this, starting worker processes costs more than it saves
+PART_WORKERS = 2
 Progress = Callable[[str, int, int], None]
 
 
@@ -35,6 +37,7 @@ class _Pages:
     start: int
     end: int
     fit: bool  # evidence pages are fitted onto A4; drawn pages are already laid out
+    file: Path | None = None  # the PDF the pages come from (reopened by the part workers)
 
 
 @dataclass
@@ -107,17 +110,18 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
                     raise EvidenceError(result.error or "LibreOffice 无法转换此文件")
                 stats.reused += result.cached
                 stats.converted += not result.cached
-                pdf = pages.open_pdf(result.output)
+                pdf_file = result.output
             elif src.format == "pdf":
-                pdf = pages.open_pdf(src.file)
+                pdf_file = src.file
                 stats.pdfs += 1
             else:
                 continue
+            pdf = pages.open_pdf(pdf_file)
         except EvidenceError as e:
             problems[src.path] = e.reason
             continue
         opened.append(pdf)
-        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), True)
+        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), True, pdf_file)
         _tick(progress, "转换", done, total)
     for src in usable:
         if src.format != "image":
@@ -131,7 +135,7 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             problems[src.path] = e.reason
             continue
         opened.append(pdf)
-        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), False)
+        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), False, drawn_file)
         stats.photos += 1
         _tick(progress, "转换", done, total)
     stats.left_out = len(problems)
@@ -233,6 +237,95 @@ def _notes(problems: Mapping[str, str], entries: list[TocEntry]) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class _PartJob:
+    """Body pages ``first``… made from ``runs`` (file, start, end, fit), saved to ``target``."""
+
+    runs: tuple[tuple[Path, int, int, bool], ...]
+    first: int
+    target: Path
+
+    @property
+    def pages(self) -> int:
+        return sum(end - start for _, start, end, _ in self.runs)
+
+
+def _part_jobs(body: list, divider_file: Path | None, workdir: Path) -> list[_PartJob]:
+    """Cut the body into parts of about PART_PAGES pages, never inside one file."""
+    runs: list[tuple[Path, int, int, bool]] = []
+    divider_at = 0
+    for src, index in body:
+        if src is None:
+            runs.append((divider_file, divider_at, divider_at + 1, False))
+            divider_at += 1
+        elif runs and runs[-1][0] == src.file and runs[-1][2] == index:
+            runs[-1] = (src.file, runs[-1][1], index + 1, src.fit)
+        else:
+            runs.append((src.file, index, index + 1, src.fit))
+    jobs, current, first = [], [], 1
+    for run in runs:
+        current.append(run)
+        if sum(end - start for _, start, end, _ in current) >= PART_PAGES:
+            jobs.append(_PartJob(tuple(current), first, workdir / f"part-{len(jobs):04d}.pdf"))
+            first += jobs[-1].pages
+            current = []
+    if current:
+        jobs.append(_PartJob(tuple(current), first, workdir / f"part-{len(jobs):04d}.pdf"))
+    return jobs
+
+
+def _bind_part(job: _PartJob) -> int:
+    """Copy, fit onto A4 and number one part's pages, and save it (runs in a worker process)."""
+    _raise_fd_limit()
+    part = pikepdf.new()
+    font = pages.NumberFont(part)
+    number = job.first
+    last_use = {file: n for n, (file, *_) in enumerate(job.runs)}
+    sources: dict[Path, pikepdf.Pdf] = {}
+    try:
+        for n, (file, start, end, fit) in enumerate(job.runs):
+            src = sources.get(file)
+            if src is None:
+                src = sources[file] = pages.open_pdf(file)
+            first = len(part.pages)
+            part.pages.extend(src.pages[start:end])
+            for page in list(part.pages)[first:]:
+                if fit:
+                    pages.fit_to_a4(part, page)
+                pages.stamp(part, page, font, str(number), number % 2 == 1)
+                number += 1
+            if last_use[file] == n:
+                # The copied data lives in buffers of the source's objects: only dropping every
+                # reference to the source frees it.
+                sources.pop(file).close()
+        # Producers such as reportlab list fonts a page never uses; unused, they would only show
+        # up as unembedded fonts in a preflight check.
+        part.remove_unreferenced_resources()
+        part.save(job.target, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+    finally:
+        for src in sources.values():
+            src.close()
+        part.close()
+    return job.pages
+
+
+def _bind_parts(jobs: list[_PartJob], progress: Progress | None, total: int) -> None:
+    """The parts are independent: two worker processes bind a big dossier in about half the time."""
+    done = 0
+    if len(jobs) < 2 or total < PARALLEL_FROM:
+        for job in jobs:
+            done += _bind_part(job)
+            _tick(progress, "装订", done, total)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(PART_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for pages_done in pool.map(_bind_part, jobs):
+            done += pages_done
+            _tick(progress, "装订", done, total)
+
+
 def captions_for(plan: Plan) -> dict[str, str]:
     """The caption under each photo: its title and date as first listed."""
     captions: dict[str, str] = {}
@@ -304,77 +397,14 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     tree.Kids = pikepdf.Array(page_objs)
     tree.Count = len(page_objs)
 
-    divider_pdf = pikepdf.open(drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
-                                                      for _, c in divider_slots], cache_dir)) if divider_slots else None
-    if divider_pdf is not None:
-        opened.append(divider_pdf)
-    divider_iter = iter(range(len(divider_slots)))
-    parts: list[Path] = []
-    part: pikepdf.Pdf | None = None
-    part_font: pages.NumberFont | None = None
-    numbered = 0  # body pages finished
-    run_src, run_start, run_end = None, 0, 0
-    # pikepdf copies a page's stream data into memory as it is added: a source is closed once
-    # its last page is in, and a part is saved and closed every PART_PAGES pages.
-    last_use = {id(src.pdf): n for n, (src, _) in enumerate(body) if src is not None}
-    ready = None  # the sources are reached through ``body`` from here on
-    position = 0
-
-    def add(src_pdf: pikepdf.Pdf, start: int, end: int, fit: bool) -> None:
-        nonlocal part, part_font, numbered
-        if part is None:
-            part = pikepdf.new()
-            part_font = pages.NumberFont(part)
-        first = len(part.pages)
-        part.pages.extend(src_pdf.pages[start:end])
-        for page in list(part.pages)[first:]:
-            numbered += 1
-            if fit:
-                pages.fit_to_a4(part, page)
-            pages.stamp(part, page, part_font, str(numbered), numbered % 2 == 1)
-            if numbered % 200 == 0:
-                _tick(progress, "装订", numbered, len(body))
-
-    def close_part() -> None:
-        nonlocal part
-        if part is None:
-            return
-        # Producers such as reportlab list fonts a page never uses; unused, they would only show
-        # up as unembedded fonts in a preflight check.
-        part.remove_unreferenced_resources()
-        parts.append(workdir / f"part-{len(parts):04d}.pdf")
-        part.save(parts[-1], object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
-        part.close()
-        part = None
-
-    def flush():
-        if run_src is not None:
-            add(run_src.pdf, run_start, run_end, run_src.fit)
-            if last_use.get(id(run_src.pdf), -1) < position:
-                # The copied data lives in buffers of the source's objects: only dropping every
-                # reference to the source frees it.
-                run_src.pdf.close()
-                opened.remove(run_src.pdf)
-                run_src.pdf = None
-            if part is not None and len(part.pages) >= PART_PAGES:
-                close_part()
-
-    for position, (src, index) in enumerate(body):
-        if src is None:
-            flush()
-            run_src = None
-            at = next(divider_iter)
-            add(divider_pdf, at, at + 1, False)
-            continue
-        if src is run_src and index == run_end:
-            run_end += 1
-            continue
-        flush()
-        run_src, run_start, run_end = src, index, index + 1
-    position = len(body)
-    flush()
-    close_part()
-    _tick(progress, "装订", len(body), len(body))
+    divider_file = drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
+                                          for _, c in divider_slots], cache_dir) if divider_slots else None
+    # Every page was counted; the parts reopen their files themselves.
+    for pdf in opened:
+        pdf.close()
+    opened.clear()
+    jobs = _part_jobs(body, divider_file, workdir)
+    _bind_parts(jobs, progress, len(body))
 
     page_map = PageMap(front=front_count, toc_pages=front_count - 1, body=len(body),
                        placements=placements, standards=ranges, entries=tuple(entries), dividers=dividers,
@@ -388,6 +418,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     skeleton.close()
     for pdf in opened:
         pdf.close()
+    parts = [job.target for job in jobs]
     concat.concatenate(skeleton_path, parts, target)
     for path in (skeleton_path, *parts):
         path.unlink(missing_ok=True)
