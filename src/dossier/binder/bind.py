@@ -416,8 +416,6 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     skeleton_path = workdir / "skeleton.pdf"
     skeleton.save(skeleton_path, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
     skeleton.close()
-    for pdf in opened:
-        pdf.close()
     parts = [job.target for job in jobs]
     concat.concatenate(skeleton_path, parts, target)
     for path in (skeleton_path, *parts):
