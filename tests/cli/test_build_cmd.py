@@ -26,7 +26,10 @@ def test_build_then_verify_then_tamper(cli, tmp_path):
     assert built.exit_code == 0, built.output
     assert "证明材料汇编：共" in built.stdout and "装订材料7份" in built.stdout
     assert "加密的制度文件.pdf" in built.stdout and "新转换2个" in built.stdout
+    assert "重新装订" in built.stdout
     assert "Traceback" not in built.output
+    again = cli("build", root)
+    assert again.exit_code == 0 and "材料无变化，沿用上次的汇编" in again.stdout and "沿用缓存2个" in again.stdout
     checked = cli("verify", root)
     assert checked.exit_code == 0, checked.output
     assert checked.stdout.startswith("核对通过")

@@ -64,8 +64,11 @@ def build_command(project: Path, strict: bool, no_dividers: bool) -> None:
     out.print(f"已生成申报材料（{result.outputs[0].parent}）：")
     for path in result.outputs:
         out.print(f"  {path.name}")
+    how = {"bound": "重新装订", "patched": "只替换了变更材料的页面", "reused": "材料无变化，沿用上次的汇编"}
     out.print(f"证明材料汇编：共{result.total_pages}页（封面和目录{pm.front}页，正文{pm.body}页），"
-              f"装订材料{result.files_bound}份。")
+              f"装订材料{result.files_bound}份；{how.get(result.dossier, result.dossier)}。")
+    if result.documents_reused:
+        out.print("申报表、请示、自评报告的内容没有变化，未重新生成。")
     out.print(f"索引：新读取{result.index_read}个文件，沿用{result.index_reused}个；"
               f"转换为PDF：新转换{result.conversions_done}个，沿用缓存{result.conversions_reused}个。")
     timing = "，".join(f"{stage}{seconds:.1f}秒" for stage, seconds in result.seconds.items())
