@@ -121,3 +121,20 @@ def test_unknown_id_is_reported_with_neighbours(cli):
     r = cli("catalog", "show", "2.1.99")
     assert r.exit_code == 2 and "未知指标编号 2.1.99" in r.stderr and "2.1.8" in r.stderr
     assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("catalog: [\n", 2, "未写完整"),
+    ("catalog: a: b\n", 1, "此处不能出现冒号"),
+    ("period: {start: 2020-01-01\n", 2, "花括号"),
+    ('narrative: "C:\\new\\q"\n', 1, "反斜杠"),
+    ("applicant:\n\tname: x\n", 2, "Tab"),
+])
+def test_yaml_syntax_errors_are_explained_in_chinese(tmp_path, cli, text, line, words):
+    """This test ensures that the YAML mistakes clerks make (unclosed brackets, a colon in a value, Windows paths in
+    double quotes, Tab indentation) are explained in Chinese with the line, exit 2 and no traceback."""
+    (tmp_path / "dossier.yaml").write_text(text, encoding="utf-8")
+    r = cli("check", tmp_path)
+    assert r.exit_code == 2, r.output
+    assert f"dossier.yaml:{line}：" in r.stderr and "YAML 语法" in r.stderr and words in r.stderr, r.stderr
+    assert "Traceback" not in r.output

@@ -93,13 +93,36 @@ def read_yaml(path: Path, *, what: str) -> tuple[Any, Located]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        raise ConfigError(f"{what}文件格式错误（YAML 语法）：{e.problem or e.context}",
+        raise ConfigError(f"{what}文件格式错误（YAML 语法）：{_yaml_problem(e.problem or e.context or '')}",
                           path=str(path), line=line) from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{what}文件格式错误：{e}", path=str(path)) from None
     finally:
         loader.dispose()
     return data, Located(node)
+
+
+# PyYAML's problems in the words a clerk can act on; anything else is shown as it is.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "此处不能出现冒号（冒号后应有空格；值中含冒号时请加引号）"),
+    ("did not find expected key", "缩进不一致，或缺少“键:”"),
+    ("did not find expected node content", "缺少内容（列表、括号或引号未写完整）"),
+    ("cannot start any token", "含有不能出现在此处的字符（常见原因：用 Tab 缩进，请改用空格）"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
+    ("could not find expected ':'", "缺少冒号"),
+    ("expected ',' or ']'", "方括号列表 [...] 未正确闭合"),
+    ("expected ',' or '}'", "花括号 {...} 未正确闭合"),
+    ("found unknown escape character", "双引号中的反斜杠 \\ 不合法（Windows 路径请用单引号或 /）"),
+    ("expected <block end>", "缩进不一致"),
+    ("found undefined alias", "引用了未定义的别名（*）"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS:
+        if english in problem:
+            return chinese
+    return problem
 
 
 @lru_cache(maxsize=None)
