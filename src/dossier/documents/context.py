@@ -98,6 +98,26 @@ def _body_items(paragraphs: Sequence[str]) -> list[dict]:
     return [L.classify(p) for p in paragraphs if str(p).strip()]
 
 
+def _closing_body_items(paragraphs: Sequence[str]) -> list[dict]:
+    """Body items before a 署名: the last paragraph's last two lines are kept with the
+    signature block, so the page carrying the 署名 also carries body text (GB/T 9704
+    7.3.5). A paragraph of one or two lines is kept whole; a longer one is cut where its
+    second-to-last line starts (see :func:`dossier.documents.layout.split_before_closing`)."""
+    items = _body_items(paragraphs)
+    if not items or items[-1]["style"] != L.STYLE_BODY:
+        return items  # a heading already keeps with what follows
+    last = items[-1]
+    full = last["head"] + last["text"]
+    cut = L.split_before_closing(full)
+    if cut is None or cut <= len(last["head"]):
+        items[-1] = {**last, "style": L.STYLE_BODY_KEEP}
+        return items
+    cut -= len(last["head"])
+    items[-1] = {**last, "style": L.STYLE_BODY_JOIN, "text": last["text"][:cut]}
+    items.append({"style": L.STYLE_BODY_TAIL, "head": "", "head_style": L.RUN_PLAIN, "text": last["text"][cut:]})
+    return items
+
+
 # ----------------------------------------------------------------------------- 请示
 
 
@@ -126,7 +146,7 @@ def request_context(project: Project, catalog: Catalog) -> dict:
     phones = "，".join(x for x in (contact.phone, contact.mobile) if x)
     if contact.name or phones:
         notes.append(f"（联系人：{contact.name}{'，联系电话：' + phones if phones else ''}）")
-    body_items, attachment_list = _body_items(body), attachment_items(attachments)
+    body_items, attachment_list = _closing_body_items(body), attachment_items(attachments)
     return {
         "issuer_mark": _issuer_mark(issuer),
         "mark_size": L.mark_size_half_points(_issuer_mark(issuer)),
@@ -283,7 +303,7 @@ def notice_context(catalog: Catalog) -> dict:
     mark = notice.get("issuer_mark") or _issuer_mark(issuer)
     notes = [notice["publication"]] if notice.get("publication") else []
     cc = notice.get("cc", "")
-    body = _body_items(notice.get("body") or ())
+    body = _closing_body_items(notice.get("body") or ())
     body_attachments = [] if plan else attachment_items(attachments)
     return {
         "issuer_mark": mark,

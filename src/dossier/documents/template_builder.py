@@ -63,12 +63,14 @@ def rpr(face: str | None = None, size_pt: float | None = None, *, color: str | N
     return "".join(parts)
 
 
-def ppr(*, keep_next=False, page_break=False, border: str = "", tabs: str = "", line: int | None = None,
+def ppr(*, keep_next=False, keep_lines=False, page_break=False, border: str = "", tabs: str = "", line: int | None = None,
         line_rule: str = "exact", before: int = 0, after: int = 0, ind: str = "", jc: str | None = None,
         outline: int | None = None, widow=False) -> str:
     parts = []
     if keep_next:
         parts.append("<w:keepNext/>")
+    if keep_lines:
+        parts.append("<w:keepLines/>")
     if page_break:
         parts.append("<w:pageBreakBefore/>")
     parts.append(f'<w:widowControl w:val="{1 if widow else 0}"/>')
@@ -126,10 +128,11 @@ def tag(text: str) -> str:
     return text_para("GwPlain", text)
 
 
-def generic_para(var: str) -> str:
+def generic_para(var: str, *, keep_next: bool = False) -> str:
     """A paragraph whose style and run-in heading come from the item ``var``
     (see :func:`dossier.documents.layout.classify`)."""
-    return (f'<w:p><w:pPr><w:pStyle w:val="{{{{ {var}.style }}}}"/></w:pPr>'
+    keep = "<w:keepNext/>" if keep_next else ""
+    return (f'<w:p><w:pPr><w:pStyle w:val="{{{{ {var}.style }}}}"/>{keep}</w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{{{{ {var}.head_style }}}}"/></w:rPr>'
             f'<w:t xml:space="preserve">{{{{ {var}.head }}}}</w:t></w:r>'
             f'<w:r><w:t xml:space="preserve">{{{{ {var}.text }}}}</w:t></w:r></w:p>')
@@ -180,6 +183,14 @@ def styles_xml() -> list[str]:
         style("Normal", "Normal", based=None, p=base_p, r=body_r, default=True),
         style("GwPlain", "公文无缩进"),
         style("GwBody", "公文正文", p=ppr(line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO))),
+        # The last body paragraph before the 署名 (see context._closing_body_items): kept
+        # whole, or a part justified to the end of its last line plus a two-line tail that
+        # keeps with the 署名, so the signature page never lacks body text.
+        style("GwBodyKeep", "公文正文（与署名同页）", p=ppr(keep_next=True, keep_lines=True, line=L.LINE_TWIPS,
+              jc="both", ind=ind(first=TWO))),
+        style("GwBodyJoin", "公文正文（续接）", p=ppr(line=L.LINE_TWIPS, jc="distribute", ind=ind(first=TWO))),
+        style("GwBodyTail", "公文正文末两行", p=ppr(keep_next=True, keep_lines=True, line=L.LINE_TWIPS, jc="both",
+              ind=ind(first=0))),
         style("GwH1", "公文一级标题", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO), outline=0),
               r=rpr(L.HEITI)),
         style("GwH2", "公文二级标题", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO), outline=1),
@@ -434,7 +445,8 @@ def _mark() -> str:
 
 def _closing() -> str:
     """附件说明, room for the seal, 署名 centred over 成文日期 (右空四字), 附注."""
-    return (loop("attachments", "para", generic_para("para"))
+    # 附件说明 stays with the body's last lines and the 署名 (the keep chain runs on).
+    return (loop("attachments", "para", generic_para("para", keep_next=True))
             + blank(2, "GwKeepBlank")
             + para("GwSign", run("{{ issuer }}"), extra_ppr='<w:ind w:right="{{ sign_indent }}"/>')
             + text_para("GwDate", "{{ date_cn }}")
