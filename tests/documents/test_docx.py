@@ -323,3 +323,65 @@ def test_title_breaks_into_trapezoid_without_splitting_words():
             assert not (a.endswith("未成年") or a.endswith("未成") or b.startswith("人保护"))
             assert not (a.endswith("（市、") or a.endswith("（市"))
     assert L.break_title("短标题") == ["短标题"]
+
+
+def _ppr_flag(paragraph, name) -> bool:
+    """A pPr flag as the paragraph shows it: set on the paragraph or on its style."""
+    el = paragraph._p.find(f"{W}pPr/{W}{name}")
+    if el is None:
+        style = paragraph.style.element if paragraph.style is not None else None
+        el = style.find(f"{W}pPr/{W}{name}") if style is not None else None
+    return el is not None and el.get(W + "val") not in ("0", "false")
+
+
+def test_last_body_lines_keep_with_the_signature(rendered, catalog):
+    """This test ensures that the 通知's last body paragraph is cut into a part justified to the
+    end of its last line and a two-line tail, whose text together is the catalog's body verbatim,
+    and that from the tail (请示: from 妥否，请批示。) every paragraph down to the 署名 and 成文日期
+    keeps with the next one, so the page carrying the 署名 always carries body text."""
+    notice = docx.Document(str(rendered["通知"]))
+    paras = notice.paragraphs
+    sign = next(i for i, p in enumerate(paras) if p.text == catalog.notice["issuer"])
+    tail = next(i for i, p in enumerate(paras) if p.style.style_id == L.STYLE_BODY_TAIL)
+    join = paras[tail - 1]
+    assert join.style.style_id == L.STYLE_BODY_JOIN and tail < sign
+    last_body = catalog.notice["body"][-1].strip()
+    assert join.text + paras[tail].text == last_body
+    # The tail holds exactly the last two printed lines: the cut sits where line 4 of 5 starts.
+    starts = L.line_starts(last_body)
+    assert len(starts) >= 3 and starts[-3] < len(join.text) <= starts[-2]
+    assert style_of(notice, L.STYLE_BODY_JOIN).find(f"{W}pPr/{W}jc").get(W + "val") == "distribute"
+    assert style_of(notice, L.STYLE_BODY_TAIL).find(f"{W}pPr/{W}ind").get(W + "firstLine") == "0"
+    assert _ppr_flag(paras[tail], "keepLines")
+    assert all(_ppr_flag(p, "keepNext") for p in paras[tail:sign + 1])
+
+    request = docx.Document(str(rendered["请示"]))
+    paras = request.paragraphs
+    ask = next(i for i, p in enumerate(paras) if p.text == "妥否，请批示。")
+    date = next(i for i, p in enumerate(paras) if p.text == "2021年10月25日")
+    assert paras[ask].style.style_id == L.STYLE_BODY_KEEP
+    assert any(p.text.startswith("附件：1.") for p in paras[ask:date])
+    assert all(_ppr_flag(p, "keepNext") for p in paras[ask:date])
+
+
+def test_line_model_breaks_like_the_body_font():
+    """This test ensures that the body line model puts 28 characters on a full line (26 after
+    the 2-character indent), never starts a line with a closing mark or ends one with an opening
+    mark, keeps digits together and leaves a paragraph of two lines uncut."""
+    text = "根据《民政部关于开展全国未成年人保护示范创建的通知》（民函〔2021〕68号）有关精神，为进一步做好" \
+           "我区未成年人保护示范县（市、区）的申报、推荐和创建命名工作，我厅制定了《广西壮族自治区申报创建" \
+           "全国未成年人保护示范县（市、区）实施方案》，请认真抓好贯彻落实。"
+    starts = L.line_starts(text)
+    lines = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    # As LibreOffice sets it: 区 goes down with its closing bracket rather than end line 4.
+    assert lines[0].endswith("通知》") and L.text_width(lines[0]) == 26
+    assert lines[2] == "保护示范县（市、区）的申报、推荐和创建命名工作，我厅制定"
+    assert lines[3].endswith("（市、") and lines[4].startswith("区）")
+    for line in lines[1:]:
+        assert line[0] not in "，。、；：）》〕”" and line[-1] not in "（《〔“"
+    digits = L.line_starts("一" * 25 + "2021年")
+    assert digits == [0, 25]  # "2021" is not split, and moves down whole
+    assert L.split_before_closing("妥否，请批示。") is None
+    assert L.split_before_closing("一" * 40) is None
+    cut = L.split_before_closing(text)
+    assert text[cut:].startswith("定了《广西")  # one character before line 4, which has room

@@ -160,3 +160,43 @@ def test_notice_imprint_sits_at_the_bottom_of_the_last_page(pdfs):
     last = lines_of(pdfs["通知"][-1]["body"])[-1]
     assert "".join(c["text"] for c in last) == "自治区民政厅办公室2021年9月8日印发"
     assert TYPE_BOTTOM - last[-1]["bottom"] < 12 * MM
+
+
+def _signature_page(pages, issuer: str, date: str) -> tuple[int, list[str]]:
+    """(index, text lines) of the page whose lines carry the 署名 followed by the 成文日期."""
+    for i, page in enumerate(pages):
+        lines = ["".join(c["text"] for c in line) for line in lines_of(page["body"])]
+        for k in range(len(lines) - 1):
+            if lines[k] == issuer and lines[k + 1] == date:
+                return i, lines[:k]
+    raise AssertionError(f"no page carries {issuer} over {date}")
+
+
+def test_signature_page_carries_body_text(pdfs, catalog):
+    """This test ensures that when the 署名 and 成文日期 do not fit after the body on page 1 (the
+    通知, whose one body paragraph fills page 1, and the 请示, whose 附件说明 overflows it) they
+    go to page 2 together with the body's last lines (GB/T 9704 7.3.5: no signature page without
+    body text), that page 1 keeps the rest of the body, the cut paragraph's last line on page 1
+    reaching the right edge of the type area, and that the body reads verbatim across the pages."""
+    notice = pdfs["通知"]
+    index, above = _signature_page(notice, catalog.notice["issuer"], "2021年9月8日")
+    assert index == 1, "the sample 通知 overflows page 1: the case under test"
+    body = catalog.notice["body"][-1].strip()
+    page1 = [line for line in lines_of(notice[0]["body"]) if abs(line[0]["size"] - 16) < 0.5]
+    before = "".join(c["text"] for line in page1[1:] for c in line)  # after 主送机关
+    # Two lines of the body's last paragraph open page 2, right above the seal room.
+    assert len(above) == 2 and body.endswith("".join(above))
+    assert before + "".join(above) == body
+    assert len(page1) >= 3
+    assert abs(page1[-1][-1]["x1"] - TYPE_RIGHT) < 2, "the cut is invisible: page 1's last line is full"
+
+    request = pdfs["请示"]
+    index, above = _signature_page(request, "示范县人民政府", "2021年10月25日")
+    assert index == 1, "the sample 请示 overflows page 1: the case under test"
+    assert above[0] == "妥否，请批示。" and any(x.startswith("附件：1.") for x in above)
+    assert text(request[0]["body"]).endswith("恳请予以审核推荐。")
+
+    report = pdfs["自评报告"]
+    index, above = _signature_page(report, "示范县人民政府", "2021年10月25日")
+    last_id = (list(catalog.negative_items) or list(catalog.items()))[-1].id
+    assert any(x.startswith(f"指标编号：{last_id}") for x in above), "the signature page carries the last standard"

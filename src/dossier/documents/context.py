@@ -235,7 +235,15 @@ def _standard_item(n: int, std, report, page_refs, evidence_info) -> dict:
     if finding:
         lines += [f"存在问题：{p.message}" for p in finding.problems]
     return {"id": std.id, "heading": f"（{n}）{std.text}", "status": STATUS_CN.get(finding.status, "") if finding else "",
-            "lines": lines}
+            "lines": lines, "status_style": L.STYLE_BODY, "last_style": L.STYLE_BODY}
+
+
+def _keep_with_signature(standard: dict) -> None:
+    """The report's last paragraph stays on the page of the 署名 (GB/T 9704 7.3.5)."""
+    if standard["lines"]:
+        standard["last_style"] = L.STYLE_BODY_KEEP
+    else:
+        standard["status_style"] = L.STYLE_BODY_KEEP
 
 
 def report_context(project: Project, catalog: Catalog, report: CheckReport | None,
@@ -252,6 +260,11 @@ def report_context(project: Project, catalog: Catalog, report: CheckReport | Non
         negs = [_standard_item(n, s, report, page_refs, evidence_info) for n, s in enumerate(catalog.negative_items, 1)]
         categories.append({"heading": f"（{L.cn_number(len(categories) + 1)}）{catalog.negative_name}",
                            "subitems": [{"heading": "", "standards": negs}]})
+
+    last = next((sub["standards"][-1] for cat in reversed(categories) for sub in reversed(cat["subitems"])
+                 if sub["standards"]), None)
+    if last is not None:
+        _keep_with_signature(last)
 
     intro = [f"{project.applicant}对照《{catalog.name}》{len(catalog.standards)}条工作标准和"
              f"{len(catalog.negative_items)}项{catalog.negative_name}逐项开展了自评。"]

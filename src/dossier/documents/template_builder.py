@@ -484,8 +484,9 @@ def report_body() -> str:
     evidence (title, 文号, date) and its pages in the dossier."""
     standards = loop("sub.standards", "s",
                      text_para("GwH4", "{{ s.heading }}")
-                     + para("GwBody", run("指标编号：{{ s.id }}　自评情况："), run("{{ s.status }}", rstyle="GwRunHei"))
-                     + loop("s.lines", "line", text_para("GwBody", "{{ line }}")))
+                     + para("{{ s.status_style }}", run("指标编号：{{ s.id }}　自评情况："),
+                            run("{{ s.status }}", rstyle="GwRunHei"))
+                     + loop("s.lines", "line", text_para("{{ s.last_style if loop.last else 'GwBody' }}", "{{ line }}")))
     subitems = loop("cat.subitems", "sub",
                     tag("{%p if sub.heading %}") + text_para("GwH3", "{{ sub.heading }}") + tag("{%p endif %}")
                     + standards)
