@@ -199,7 +199,7 @@ class EvidenceFile:
     title: str = ""
     kind: str = ""  # inferred 材料类型
     date: dt.date | None = None  # evidence date per CONTRACT.md §3
-    date_source: str = ""  # 会议时间 / 成文日期 / 文件名 / 正文 / EXIF
+    date_source: str = ""  # the label (会议时间, 培训时间, …), 成文日期, 文件名 or 正文
     dates: tuple[dt.date, ...] = ()
     doc_number: str = ""  # 文号
     issuer: str = ""
