@@ -62,11 +62,12 @@ def test_render_refuses_bad_doc_number(cli, tmp_path):
 
 
 def test_render_notice_default_and_output(cli, tmp_path):
-    """This test ensures that `dossier render-notice CATALOG` writes 通知.docx in the current
-    folder, --output elsewhere, with all standards in 附件1."""
+    """This test ensures that `dossier render-notice CATALOG` writes 输出/通知.docx under the current
+    folder (nothing outside 输出/, CONTRACT §6), --output elsewhere, with all standards in 附件1."""
     result = cli("render-notice", "minor-protection-2021", cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    notice = tmp_path / "通知.docx"
+    notice = tmp_path / "输出" / "通知.docx"
+    assert [p.name for p in tmp_path.iterdir()] == ["输出"]
     assert notice.is_file() and "通知.docx" in result.stdout
     rows = docx.Document(str(notice)).tables[0].rows
     assert len(rows) == 1 + 76 + 7

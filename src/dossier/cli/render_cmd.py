@@ -28,7 +28,7 @@ def render(project_dir: Path) -> None:
 @click.command("render-notice")
 @click.argument("catalog_name", metavar="CATALOG")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="输出文件路径（默认为当前文件夹下的 通知.docx）。")
+              help="输出文件路径（默认为当前文件夹下的 输出/通知.docx）。")
 def render_notice(catalog_name: str, output: Path | None) -> None:
     """根据指标体系生成发布通知（含附件1 指标体系表和附件2 申报表），GB/T 9704-2012 公文格式。
 
@@ -37,7 +37,8 @@ def render_notice(catalog_name: str, output: Path | None) -> None:
     from dossier.documents.render import render_notice as render
 
     cat = catalog_lib.load(catalog_name, base=Path.cwd())
-    target = render(cat, output or Path.cwd() / "通知.docx")
+    # Like every output, by default under 输出/ (CONTRACT §6); inside a project that is its 输出/.
+    target = render(cat, output or Path.cwd() / "输出" / "通知.docx")
     click.echo(f"已生成：{target}")
 
 
