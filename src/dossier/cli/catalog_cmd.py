@@ -49,7 +49,7 @@ def show(ctx: click.Context, item_id: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def validate(file: Path) -> None:
     """检查一个指标体系 YAML 文件是否符合格式要求；出错时指出文件、行号和键。"""
-    cat = catalog_lib.load(str(file), base=Path.cwd())
+    cat = catalog_lib.load(str(file), base=Path.cwd(), validate=True)
     n_rules = sum(len(s.rules) for s in cat.items())
     click.echo(f"{file}：格式正确。{len(cat.categories)} 个项目、{len(cat.subitems)} 项内容、"
                f"{len(cat.standards)} 条工作标准、{len(cat.negative_items)} 项负面清单，{n_rules} 条检查规则。")
