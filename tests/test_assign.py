@@ -9,24 +9,15 @@ import openpyxl
 import pytest
 
 from dossier import catalog as catalog_lib
-from dossier import project as project_lib
 from dossier.assign import cell_date, combine, name_assignments, resolve_manifest
 from dossier.manifest import read_manifests
 from dossier.records import Assignment
+from evidence_makers import make_project
 
 
 @pytest.fixture(scope="module")
 def cat():
     return catalog_lib.load()
-
-
-def make_project(root, files):
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "dossier.yaml").write_text("catalog: minor-protection-2021\nevidence_dir: 材料\n", encoding="utf-8")
-    for rel in files:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(b"%PDF-1.4 test")
-    return project_lib.load(root)
 
 
 def known_of(project):

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import time
 
-import docx
 import pytest
-from PIL import Image
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from dossier import catalog as catalog_lib
 from dossier import index as index_lib
@@ -20,36 +14,7 @@ from dossier import project as project_lib
 from dossier import readers
 from dossier.index import load_index, run_index, search
 from dossier.store import ProjectBusy, project_lock
-
-
-def pdf_bytes(pages: list[list[str]]) -> bytes:
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    for lines in pages:
-        y = 780
-        for line in lines:
-            c.setFont("STSong-Light", 14)
-            c.drawString(72, y, line)
-            y -= 24
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def docx_bytes(paragraphs: list[str]) -> bytes:
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
-def png_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(buf, "PNG")
-    return buf.getvalue()
+from evidence_makers import docx_bytes, make_project, pdf_bytes, png_bytes
 
 
 @pytest.fixture(scope="module")
@@ -70,17 +35,6 @@ def evidence():
 @pytest.fixture(scope="module")
 def cat():
     return catalog_lib.load()
-
-
-def make_project(root, files, manifest_csv: str | None = None):
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "dossier.yaml").write_text("catalog: minor-protection-2021\nevidence_dir: 材料\n", encoding="utf-8")
-    for rel, data in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(data)
-    if manifest_csv is not None:
-        (root / "材料清单.csv").write_text(manifest_csv, encoding="utf-8")
-    return project_lib.load(root)
 
 
 def test_first_run_reads_assigns_and_reports(tmp_path, evidence, cat):

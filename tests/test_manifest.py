@@ -9,24 +9,15 @@ import openpyxl
 import pytest
 
 from dossier import catalog as catalog_lib
-from dossier import project as project_lib
 from dossier.errors import UsageError
 from dossier.manifest import accept, read_manifests, signature
 from dossier.scaffold import manifest_workbook
+from evidence_makers import make_project
 
 
 @pytest.fixture(scope="module")
 def cat():
     return catalog_lib.load()
-
-
-def make_project(root, evidence=("材料/纪要.pdf",)):
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "dossier.yaml").write_text("catalog: minor-protection-2021\nevidence_dir: 材料\n", encoding="utf-8")
-    for rel in evidence:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(b"%PDF-1.4 placeholder")
-    return project_lib.load(root)
 
 
 def write_xlsx(path, rows):
@@ -163,7 +154,7 @@ def test_accept_keeps_formatting_and_validation(tmp_path, cat):
 def test_accept_creates_manifest_and_refuses_bad_input(tmp_path, cat):
     """Without a manifest, accept creates one from the template; unknown IDs, missing files
     and paths outside the project are refused in Chinese. This test ensures that accept only writes valid rows."""
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, ["材料/纪要.pdf"])
     result = accept(project, cat, "材料/纪要.pdf", ["2.1.3"])
     assert result.created and result.row == 2
     assert "指标体系" in openpyxl.load_workbook(tmp_path / "材料清单.xlsx").sheetnames
@@ -179,7 +170,7 @@ def test_accept_creates_manifest_and_refuses_bad_input(tmp_path, cat):
 def test_accept_appends_to_csv_in_its_encoding(tmp_path, cat, encoding, bom):
     """With only a CSV, accept appends to it in the CSV's own encoding (and BOM) and line endings.
     This test ensures that Excel still opens the CSV correctly after accept."""
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, ["材料/纪要.pdf"])
     data = "指标编号,文件,材料名称\r\n2.1.7,材料/a.pdf,甲\r\n".encode(encoding)
     (tmp_path / "材料清单.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
     result = accept(project, cat, "纪要.pdf", ["2.1.3"])
@@ -194,7 +185,7 @@ def test_accept_appends_to_csv_in_its_encoding(tmp_path, cat, encoding, bom):
 def test_tab_separated_csv(tmp_path, cat):
     """A CSV exported as tab-separated text is read by its header, and accept appends with tabs.
     This test ensures that Excel's "Unicode text" export works as a manifest."""
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, ["材料/纪要.pdf"])
     (tmp_path / "材料清单.csv").write_text("指标编号\t文件\n2.1.7\t材料/a.pdf\n", encoding="utf-8")
     rows, problems = read_manifests(tmp_path)
     assert problems == [] and (rows[0].indicator, rows[0].file) == ("2.1.7", "材料/a.pdf")
@@ -216,7 +207,7 @@ def test_accept_keeps_excel_2010_extensions_byte_for_byte(tmp_path, cat):
     other part of the workbook stay byte for byte. This test ensures that accept never loses a clerk's dropdowns."""
     import zipfile
 
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, ["材料/纪要.pdf"])
     source = tmp_path / "template.xlsx"
     manifest_workbook(cat).save(source)
     target = tmp_path / "材料清单.xlsx"

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import io
 
-import docx
 import openpyxl
 import pytest
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from dossier.store import project_lock
-
-
-def pdf_bytes(pages: list[list[str]]) -> bytes:
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    for lines in pages:
-        for i, line in enumerate(lines):
-            c.setFont("STSong-Light", 14)
-            c.drawString(72, 780 - 24 * i, line)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def docx_bytes(paragraphs: list[str]) -> bytes:
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
+from evidence_makers import docx_bytes, pdf_bytes
 
 
 @pytest.fixture(scope="module")
