@@ -62,7 +62,6 @@ def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[Manifest
     (NFC rel → on-disk rel) so a row may differ from the disk in case or Unicode form.
 
     A row naming a folder assigns every file ``known`` under it."""
-    root = project.root
     known = dict(known or {})
     by_key = {key_of(k): k for k in known}
     valid_ids = catalog.ids()

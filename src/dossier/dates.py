@@ -113,12 +113,3 @@ def working_days_after(start: dt.date, count: int) -> dt.date:
         if chinese_calendar.is_workday(day):
             left -= 1
     return day
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end``."""
-    import chinese_calendar
-
-    if end <= start:
-        return 0
-    return len(chinese_calendar.get_workdays(start + dt.timedelta(days=1), end))

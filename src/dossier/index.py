@@ -338,16 +338,6 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def read_files(root: Path, disks: list[str], *, legacy_cache: Path | None = None, jobs: int | None = None,
-               time_limit: float = TIME_LIMIT, progress: Progress | None = None) -> list[EvidenceFile]:
-    """Read ``disks`` (project-relative) in parallel; results in the same order."""
-    results: list[EvidenceFile | None] = [None] * len(disks)
-    for number, ef in iter_read(root, disks, legacy_cache=legacy_cache, jobs=jobs, time_limit=time_limit,
-                                progress=progress):
-        results[number] = ef
-    return results  # type: ignore[return-value]
-
-
 def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None, jobs: int | None = None,
               time_limit: float = TIME_LIMIT, progress: Progress | None = None) -> Iterator[tuple[int, EvidenceFile]]:
     """Yield (position in ``disks``, record) as each file is read, in worker processes. Never

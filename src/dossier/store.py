@@ -280,9 +280,6 @@ class Store:
                 page_texts=tuple(texts.get(r[0], ()))))
         return out
 
-    def disk_paths(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT path, disk_path FROM files"))
-
     # ---------------------------------------------------------------- suggestions
 
     def suggestions_needed(self, catalog_sha: str, paths: Iterable[str]) -> list[str]:
