@@ -96,6 +96,27 @@ def test_incremental_runs(tmp_path, evidence, cat):
     assert all(s.path != "材料/家长学校.docx" for s in fourth.suggestions)
 
 
+def test_moving_a_file_into_an_id_folder_assigns_it(tmp_path, evidence, cat):
+    """The clerk files the unassigned 家长学校 notice under a folder named 4.1.1 and runs
+    index again: the new path is assigned by its folder name, its suggestions go, and the
+    old path leaves the index and the search.
+    This test ensures that sorting files into ID folders between runs is picked up."""
+    project = make_project(tmp_path, evidence)
+    first = run_index(project, cat)
+    assert first.assigned("材料/家长学校.docx") == ()
+    assert any(s.path == "材料/家长学校.docx" for s in first.suggestions)
+
+    (tmp_path / "材料/4.1.1 家庭教育").mkdir()
+    os.rename(tmp_path / "材料/家长学校.docx", tmp_path / "材料/4.1.1 家庭教育/家长学校.docx")
+    second = run_index(project, cat)
+    moved = "材料/4.1.1 家庭教育/家长学校.docx"
+    assert (second.stats.read, second.stats.removed) == (1, 1)
+    assert second.file("材料/家长学校.docx") is None
+    assert second.assigned(moved) == ("4.1.1",)
+    assert all(s.path not in (moved, "材料/家长学校.docx") for s in second.suggestions)
+    assert {h.path for h in search(project, ["家长学校"])} == {moved}
+
+
 def test_search_after_index(tmp_path, evidence, cat):
     """Search finds a Chinese substring on the right page of the right file after indexing.
     This test ensures that dossier search works on real PDF and Word text."""
