@@ -2,9 +2,9 @@
 
 Why not pikepdf/qpdf: adding a page from another file copies its stream data into memory
 until the output is saved (≈1.8× the data: ≈900 MiB for a 10,000-page dossier; issue 7's
-limit is 1 GiB for the whole build). Here each part is a complete PDF written by qpdf
-without object streams; its objects are written out one at a time, renumbered, with stream
-data copied as stored (still encoded).
+limit is 1 GiB for the whole build). Here each part is a complete PDF written by qpdf (best
+without object streams, which cost a decompression); its objects are written out one at a
+time, renumbered, with stream data copied as stored (still encoded).
 
 The structure comes from a *skeleton*: a small PDF holding the real front pages, one empty
 placeholder page per body page, and everything that points at pages (目录 links, bookmarks,
@@ -60,9 +60,14 @@ def _renumber(data: bytes, mapping: dict[tuple[int, int], int], base: int) -> by
     return _TOKENS.sub(repl, data)
 
 
+# Containers of the source's own file structure: their objects are read out one by one and
+# this file has its own xref table, so copied they would only be dead weight.
+_STRUCTURE = ("/ObjStm", "/XRef")
+
+
 def _objects(pdf: pikepdf.Pdf):
     for obj in pdf.objects:
-        if obj.is_indirect:
+        if obj.is_indirect and not (isinstance(obj, pikepdf.Stream) and obj.get("/Type") in _STRUCTURE):
             yield obj
 
 
