@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from dossier import ids as ids_lib
 from dossier.dates import parse_date
-from dossier.manifest import ManifestRow
+from dossier.manifest import ManifestRow, key_of
 from dossier.paths import OutsideProject, inside, is_inside, rel_posix
 from dossier.records import MATERIAL_KINDS, Assignment, Catalog, ManifestProblem, Project
 
@@ -36,11 +36,6 @@ class ResolvedManifest:
     # Files the rows name, project-relative (NFC) → as spelled on disk; those outside the
     # evidence folder must be indexed too.
     paths: Mapping[str, str] = field(default_factory=dict)
-
-
-def key_of(rel: str) -> str:
-    """How two spellings of one path are compared: NFC, '/', case-folded (clerks type on Windows)."""
-    return unicodedata.normalize("NFC", rel).replace("\\", "/").strip("/").casefold()
 
 
 def cell_date(value: Any) -> dt.date | None:

@@ -223,13 +223,18 @@ def accept(project: Project, catalog: Catalog, rel_path: str, ids: list[str]) ->
     return AcceptResult(CSV_NAME, row, rel, tuple(wanted), False)
 
 
+def key_of(rel: str) -> str:
+    """How two spellings of one path are compared: NFC, '/', case-folded (clerks type on Windows)."""
+    return unicodedata.normalize("NFC", rel).replace("\\", "/").strip("/").casefold()
+
+
 def _already_there(table: list[list[Any]], columns: dict[str, int], rel: str, wanted: list[str]) -> bool:
-    target = unicodedata.normalize("NFC", rel).replace("\\", "/").casefold()
+    target = key_of(rel)
     for raw in table[1:]:
         def get(field):
             i = columns.get(field)
             return _cell_text(raw[i]) if i is not None and i < len(raw) else ""
-        written = unicodedata.normalize("NFC", get("file")).replace("\\", "/").strip("/").casefold()
+        written = key_of(get("file"))
         if written in (target, target.split("/", 1)[-1]) and set(wanted) <= set(ids_lib.split_ids(get("indicator"))):
             return True
     return False
