@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from dossier import catalog as catalog_lib
-from dossier.assign import cell_date, combine, name_assignments, resolve_manifest
+from dossier.assign import combine, name_assignments, resolve_manifest
+from dossier.dates import cell_date
 from dossier.manifest import read_manifests
 from dossier.records import Assignment
 from evidence_makers import make_project

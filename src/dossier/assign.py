@@ -8,7 +8,6 @@ in an otherwise good row is reported while the row's other IDs still count.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import unicodedata
@@ -17,15 +16,11 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dossier import ids as ids_lib
-from dossier.dates import parse_date
+from dossier.dates import cell_date, parse_date
 from dossier.manifest import ManifestRow, key_of
 from dossier.paths import OutsideProject, inside, is_inside, rel_posix
 from dossier.records import MATERIAL_KINDS, Assignment, Catalog, ManifestProblem, Project
 
-# Excel stores dates as days since 1899-12-30; a bare number in this range in a 日期 cell
-# is such a serial that lost its date format (1954…2119).
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_SERIAL_RANGE = (20000, 80000)
 _DATE_SHAPED = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}")
 
 
@@ -36,19 +31,6 @@ class ResolvedManifest:
     # Files the rows name, project-relative (NFC) → as spelled on disk; those outside the
     # evidence folder must be indexed too.
     paths: Mapping[str, str] = field(default_factory=dict)
-
-
-def cell_date(value: Any) -> dt.date | None:
-    """A 日期 cell: a real date cell, an Excel serial that lost its format, ``20210315``, or text."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return parse_date(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        if float(value).is_integer():
-            return parse_date(str(int(value)))
-        return None
-    return parse_date(value)
 
 
 def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[ManifestRow],

@@ -83,6 +83,24 @@ def parse_date(value) -> dt.date | None:
     return None
 
 
+# Excel stores dates as days since 1899-12-30; a bare whole number in this range in a date
+# cell is such a serial that lost its date format (1954…2119).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
+
+
+def cell_date(value) -> dt.date | None:
+    """A spreadsheet date cell: a real date cell, an Excel serial that lost its format,
+    ``20210315`` typed as a number, or text :func:`parse_date` accepts."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not float(value).is_integer():
+            return None
+        if _SERIAL_MIN <= value <= _SERIAL_MAX:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return parse_date(str(int(value)))
+    return parse_date(value)
+
+
 _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"．": ".", "／": "/", "－": "-"})
 
 

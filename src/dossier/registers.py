@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from dossier.dates import parse_date
+from dossier import dates as dates_lib
 from dossier.paths import OutsideProject, inside
 from dossier.records import ManifestProblem, TrainingRecord
 
@@ -33,11 +33,6 @@ TRAINING_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "child_hours": ("儿童社会工作课时", "儿童社会工作相关课时", "儿童社会工作课程课时"),
 }
 TRAINING_REQUIRED = ("name", "role", "trained")
-
-# Excel serial day numbers in this range are dates written into an unformatted cell.
-_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
 
 @dataclass(frozen=True)
 class Sheet:
@@ -110,16 +105,10 @@ def cell_date(value: Any) -> dt.date | None | str:
     """A date cell as a date; None when blank; the original text when it is not a date."""
     if _blank(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and _SERIAL_MIN <= value <= _SERIAL_MAX:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        value = str(int(value)) if float(value).is_integer() else str(value)
-    parsed = parse_date(value)
-    return parsed if parsed is not None else str(value).strip()
+    parsed = dates_lib.cell_date(value)
+    if parsed is not None:
+        return parsed
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
 
 
 def cell_number(value: Any) -> float | None | str:
