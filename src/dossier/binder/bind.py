@@ -100,44 +100,40 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
 
         hashes = {s.file: s.sha256 for s in office_sources if s.sha256}
         converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step)
-    for src in usable:
-        if src.format == "pdf":
-            done += 1
+
+    def take(src: Source, pdf_of: Callable[[], Path], fit: bool) -> bool:
         try:
-            if src.format in OFFICE_FORMATS:
-                result = converted[src.file]
-                if result.output is None:
-                    raise EvidenceError(result.error or "LibreOffice 无法转换此文件")
-                stats.reused += result.cached
-                stats.converted += not result.cached
-                pdf_file = result.output
-            elif src.format == "pdf":
-                pdf_file = src.file
-                stats.pdfs += 1
-            else:
-                continue
+            pdf_file = pdf_of()
             pdf = pages.open_pdf(pdf_file)
         except EvidenceError as e:
             problems[src.path] = e.reason
-            continue
+            return False
         opened.append(pdf)
-        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), True, pdf_file)
+        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), fit, pdf_file)
         _tick(progress, "转换", done, total)
+        return True
+
+    def office_pdf(src: Source) -> Path:
+        result = converted[src.file]
+        if result.output is None:
+            raise EvidenceError(result.error or "LibreOffice 无法转换此文件")
+        stats.reused += result.cached
+        stats.converted += not result.cached
+        return result.output
+
     for src in usable:
-        if src.format != "image":
-            continue
-        done += 1
-        try:
-            drawn_file = drawn.cached_photo(drawn.Photo(src.file, captions.get(src.path, src.path)),
-                                            src.sha256 or office.sha256_or_empty(src.file), cache_dir)
-            pdf = pages.open_pdf(drawn_file)
-        except EvidenceError as e:
-            problems[src.path] = e.reason
-            continue
-        opened.append(pdf)
-        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), False, drawn_file)
-        stats.photos += 1
-        _tick(progress, "转换", done, total)
+        if src.format in OFFICE_FORMATS:
+            take(src, lambda: office_pdf(src), True)
+        elif src.format == "pdf":
+            done += 1
+            stats.pdfs += 1
+            take(src, lambda: src.file, True)
+    for src in usable:
+        if src.format == "image":
+            done += 1
+            photo = drawn.Photo(src.file, captions.get(src.path, src.path))
+            digest = src.sha256 or office.sha256_or_empty(src.file)
+            stats.photos += take(src, lambda: drawn.cached_photo(photo, digest, cache_dir), False)
     stats.left_out = len(problems)
     return ready, problems, opened
 
