@@ -17,8 +17,7 @@ from dossier.records import Catalog, CheckReport, Project
 
 def open_project(project_dir: Path | str = ".") -> tuple[Project, Catalog]:
     """Load ``dossier.yaml`` and the catalog it names (ConfigError, exit 2, when unusable)."""
-    project = project_lib.load(project_dir)
-    return project, catalog_lib.load(project.catalog, base=project.root)
+    return project_lib.open_project(project_dir)
 
 
 def index(project_dir: Path | str = ".", *, jobs: int | None = None, progress=None):

@@ -20,10 +20,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from dossier import atomic
-from dossier import catalog as catalog_lib
 from dossier import check as check_lib
 from dossier import ids
-from dossier import index as index_lib
 from dossier import office
 from dossier import project as project_lib
 from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind, patch)
@@ -330,17 +328,11 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
     ``strict`` while check finds gaps."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    project = project_lib.load(project_dir)
-    catalog = catalog_lib.load(project.catalog, base=project.root)
-    index = index_lib.run_index(project, catalog, progress=(
+    project, catalog = project_lib.open_project(project_dir)
+    report, index = check_lib.check_project(project, catalog, progress=(
         (lambda phase, done, total: progress("索引", done, total)) if progress else None))
-    seconds["索引"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    report = check_lib.evaluate(catalog, project, index.files, index.assignments, index.manifest_problems,
-                                registers_root=project.root)
     gaps = gap_lines(report, catalog)
-    seconds["检查"] = time.perf_counter() - clock
+    seconds["索引和检查"] = time.perf_counter() - clock
     if strict and gaps:
         shown = "\n  ".join(gaps[:30]) + (f"\n  ……另有{len(gaps) - 30}项" if len(gaps) > 30 else "")
         raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")

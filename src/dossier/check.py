@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from dossier import catalog as catalog_lib
 from dossier import ids
 from dossier import project as project_lib
 from dossier.errors import ConfigError
@@ -163,16 +162,21 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
     return CheckReport(catalog.id, eligible, tuple(findings), tuple(reports), tuple(problems))
 
 
+def check_project(project: Project, catalog: Catalog, *, progress=None):
+    """Index incrementally, then evaluate → ``(CheckReport, IndexResult)``. Render and build
+    take both, so nothing is indexed twice. ``progress`` is the indexer's callback."""
+    _check_incidents(catalog, project)  # before indexing: a settings error should not wait for it
+    from dossier import index  # the indexer is a separate stage; imported late to keep check light
+
+    result = index.run_index(project, catalog, progress=progress)
+    report = evaluate(catalog, project, result.files, result.assignments, result.manifest_problems,
+                      registers_root=project.root)
+    return report, result
+
+
 def run_check(project_dir: Path | str) -> tuple[CheckReport, Catalog, Project]:
     """Load the project and its catalog, index the evidence, evaluate.
 
     Returns the report first, then the catalog and project the views need."""
-    project = project_lib.load(project_dir)
-    catalog = catalog_lib.load(project.catalog, base=project.root)
-    _check_incidents(catalog, project)
-    from dossier import index  # the indexer is a separate stage; imported late to keep check light
-
-    result = index.load_index(project, catalog)
-    report = evaluate(catalog, project, result.files, result.assignments, result.manifest_problems,
-                      registers_root=project.root)
-    return report, catalog, project
+    project, catalog = project_lib.open_project(project_dir)
+    return check_project(project, catalog)[0], catalog, project

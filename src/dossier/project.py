@@ -9,7 +9,7 @@ from dossier import yamlio
 from dossier.dates import parse_date
 from dossier.errors import ConfigError
 from dossier.paths import OutsideProject, inside
-from dossier.records import Contact, Incident, Project, Request
+from dossier.records import Catalog, Contact, Incident, Project, Request
 
 CONFIG_NAME = "dossier.yaml"
 
@@ -107,6 +107,14 @@ def load(project_dir: Path | str = ".") -> Project:
         narrative_file=narrative_file, self_assessment=data.get("self_assessment", ""),
         incidents=tuple(incidents), request=request, templates=templates, raw=data,
     )
+
+
+def open_project(project_dir: Path | str = ".") -> tuple[Project, Catalog]:
+    """Load ``dossier.yaml`` and the catalog it names: what every project command starts with."""
+    from dossier import catalog as catalog_lib
+
+    project = load(project_dir)
+    return project, catalog_lib.load(project.catalog, base=project.root)
 
 
 def _dig(data: Any, key: tuple) -> Any:

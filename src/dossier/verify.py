@@ -162,8 +162,6 @@ def _load(project_dir: Path | str):
 
 def verify(project_dir: Path | str) -> VerifyResult:
     project, pdf_path, page_map, snippets, titles = _load(project_dir)
-    import pikepdf
-
     from dossier.readers.pdf import no_system_fonts
 
     # verify only reads text, never renders: pdfium's font lookup would cost most of its time.

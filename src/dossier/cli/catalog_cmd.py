@@ -9,7 +9,7 @@ import click
 import yaml
 
 from dossier import catalog as catalog_lib
-from dossier.catalog import describe, export
+from dossier.catalog import export
 from dossier.cli.console import stdout
 
 

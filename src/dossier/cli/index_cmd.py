@@ -11,7 +11,6 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from dossier import catalog as catalog_lib
 from dossier import index as index_lib
 from dossier import manifest as manifest_lib
 from dossier import project as project_lib
@@ -26,10 +25,7 @@ SEARCH_LIMIT = 200
 SHOWN_SUGGESTIONS = 20  # files with suggestions printed by ``dossier index``; the rest via ``dossier suggestions``
 
 
-def _load(project_dir: Path):
-    project = project_lib.load(project_dir)
-    cat = catalog_lib.load(project.catalog, base=project.root)
-    return project, cat
+_load = project_lib.open_project
 
 
 class _LazyProgress:

@@ -144,17 +144,10 @@ def evidence_refs(catalog: Catalog, report: CheckReport, files, assignments) -> 
 def render_project(project_dir: Path | str) -> list[Path]:
     """``dossier render``: check the project (for each standard's status and evidence) and
     write the three documents into its 输出/. Page numbers stay blank until ``build``."""
-    from dossier import catalog as catalog_lib
-    from dossier import project as project_lib
+    from dossier.check import check_project
+    from dossier.project import open_project
 
-    project = project_lib.load(project_dir)
+    project, catalog = open_project(project_dir)
     check_request(project)  # a bad 发文字号 is reported before the evidence is read
-    try:
-        from dossier.check import run_check
-        from dossier.index import load_index
-    except ImportError:  # a build without the check stage renders without statuses
-        catalog = catalog_lib.load(project.catalog, base=project.root)
-        return render_all(project, catalog, None)
-    report, catalog, project = run_check(project_dir)
-    indexed = load_index(project, catalog)
+    report, indexed = check_project(project, catalog)
     return render_all(project, catalog, report, evidence_refs(catalog, report, indexed.files, indexed.assignments))
