@@ -115,6 +115,24 @@ def test_unreadable_file_is_reported(project, monkeypatch):
     assert read_file(project, "材料/锁定.pdf").error == "无权限读取此文件（请检查文件权限）"
 
 
+def test_file_over_the_memory_limit_is_refused_with_its_size(project, monkeypatch):
+    """A file larger than the in-memory limit (lowered to 1 MB here) is refused before it is
+    opened, naming its size; a smaller file beside it is still read.
+    This test ensures that a huge scan gets a plain reason instead of exhausting memory."""
+    import dossier.readers as readers_lib
+
+    monkeypatch.setattr(readers_lib, "MAX_IN_MEMORY", 1024 * 1024)
+    big = project / "材料" / "扫描件.pdf"
+    cid_pdf(big, [NOTICE_LINES])
+    with open(big, "ab") as f:
+        f.write(b"%" + b"0" * (3 * 1024 * 1024))
+    ev = read_file(project, "材料/扫描件.pdf")
+    assert ev.error == "文件过大（3 MB），未读取"
+    assert ev.size == big.stat().st_size and ev.format == "pdf" and ev.pages is None
+    cid_pdf(project / "材料" / "通知.pdf", [NOTICE_LINES])
+    assert read_file(project, "材料/通知.pdf").ok
+
+
 def test_nfd_file_name_is_found_by_its_nfc_path(project):
     """A name stored decomposed (as macOS writes it) is read through its NFC spelling.
     This test ensures that odd Unicode normalisation never hides a file."""

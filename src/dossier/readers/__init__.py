@@ -29,8 +29,8 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
 LEGACY_EXTENSIONS = (".doc", ".wps", ".xls", ".et")
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".xlsx", *LEGACY_EXTENSIONS, *IMAGE_EXTENSIONS)
 
-# Files are read whole into memory (hash + parse from one read); beyond this they are
-# hashed in chunks and parsed from the file.
+# Files are read whole into memory (hash + parse from one read); larger ones are refused
+# rather than risk exhausting a clerk's office PC.
 MAX_IN_MEMORY = 512 * 1024 * 1024
 
 # Real types a legacy extension may hold without the extension lying: LibreOffice reads
@@ -171,7 +171,10 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
         return Reading(_failed(rel, f"不支持的文件类型 {shown}", sha256=sha256_or_empty(path), **known))
     if st.st_size == 0:
         return Reading(_failed(rel, "文件为空（0 字节）", sha256=hashlib.sha256(b"").hexdigest(), **known))
-    data, digest = _load(path, st.st_size)
+    try:
+        data, digest = _load(path, st.st_size)
+    except EvidenceError as e:
+        return Reading(_failed(rel, e.reason, **known))
     known["sha256"] = digest
     try:
         real = sniff_bytes(data)
@@ -277,15 +280,13 @@ def _useful_meta_title(title: str) -> bool:
 
 
 def _load(path: Path, size: int) -> tuple[bytes, str]:
+    if size > MAX_IN_MEMORY:
+        raise EvidenceError(f"文件过大（{size // (1024 * 1024)} MB），未读取")
     try:
         with open(path, "rb") as f:
-            if size <= MAX_IN_MEMORY:
-                data = f.read()
-                return data, hashlib.sha256(data).hexdigest()
+            data = f.read()
     except PermissionError:
         raise EvidenceError("无权限读取此文件（请检查文件权限）") from None
     except IsADirectoryError:
         raise EvidenceError("不是普通文件，未读取") from None
-    raise EvidenceError(f"文件过大（{size // (1024 * 1024)} MB），未读取")
-
-
+    return data, hashlib.sha256(data).hexdigest()
