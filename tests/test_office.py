@@ -15,9 +15,10 @@ pytestmark = pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is
 
 def test_batch_converts_once_and_caches(tmp_path):
     """This test ensures that one call converts several Word files (with Chinese text in 仿宋_GB2312), that
-    identical content is converted once, and that a second call reuses the cache without LibreOffice."""
+    identical content is converted once (also a copy under another name in the same batch, as a clerk
+    files one notice under two standards), and that a second call reuses the cache without LibreOffice."""
     sources = []
-    for i, text in enumerate(["县级未成年人保护工作会议纪要", "县级未成年人保护工作会议纪要", "培训通知"]):
+    for i, text in enumerate(["县级未成年人保护工作会议纪要", "培训通知"]):
         d = docx.Document()
         run = d.add_paragraph().add_run(text)
         run.font.name = "仿宋_GB2312"
@@ -25,10 +26,15 @@ def test_batch_converts_once_and_caches(tmp_path):
         p = tmp_path / f"{i}.docx"
         d.save(p)
         sources.append(p)
+    (tmp_path / "副本").mkdir()
+    sources.append(tmp_path / "副本" / "会议纪要.docx")
+    sources[2].write_bytes(sources[0].read_bytes())
     before = [p.read_bytes() for p in sources]
-    result = office.convert(sources, "pdf", tmp_path / "cache")
-    assert all(r.output and r.output.is_file() and not r.cached for r in result.values())
-    assert result[sources[0]].output == result[sources[1]].output
+    converted = []
+    result = office.convert(sources, "pdf", tmp_path / "cache", progress=converted.append)
+    assert all(r.output and r.output.is_file() and not r.cached and r.error is None for r in result.values())
+    assert result[sources[0]].output == result[sources[2]].output != result[sources[1]].output
+    assert sum(converted) == 3 and len(list((tmp_path / "cache").iterdir())) == 2
     text = subprocess.run(["pdftotext", str(result[sources[0]].output), "-"], capture_output=True, text=True).stdout
     assert "县级未成年人保护工作会议纪要" in text
     fonts = subprocess.run(["pdffonts", str(result[sources[0]].output)], capture_output=True, text=True).stdout

@@ -81,7 +81,9 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
     sources = list(dict.fromkeys(Path(s) for s in sources))
     cache_dir.mkdir(parents=True, exist_ok=True)
     results: dict[Path, Converted] = {}
-    todo: list[tuple[Path, str]] = []
+    # Copies of one file under several names (common in county folders) are converted once:
+    # they share a staged name and a cache entry.
+    copies: dict[str, list[Path]] = {}
     for src in sources:
         digest = (hashes or {}).get(src) or sha256_file(src)
         out = _cached_name(cache_dir, digest, target_format)
@@ -90,20 +92,26 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
             if progress:
                 progress(1)
         else:
-            todo.append((src, digest))
-    if not todo:
+            copies.setdefault(digest, []).append(src)
+    if not copies:
         return results
     exe = soffice()
     if exe is None:
-        for src, _ in todo:
-            results[src] = Converted(src, None, False, MISSING_MESSAGE)
+        for same in copies.values():
+            results.update((src, Converted(src, None, False, MISSING_MESSAGE)) for src in same)
         return results
+    todo = [(same[0], digest) for digest, same in copies.items()]
     # Several instances on separate profiles convert in parallel; each takes a share.
     shares = [todo[i::max(1, instances)] for i in range(max(1, min(instances, len(todo))))]
     with ThreadPoolExecutor(len(shares)) as pool:
         for part in pool.map(lambda share: _convert_batch(exe, share, target_format, cache_dir,
                                                           timeout_per_file, progress), shares):
             results.update(part)
+    for same in copies.values():
+        first = results[same[0]]
+        results.update((src, Converted(src, first.output, first.cached, first.error)) for src in same[1:])
+        if progress and len(same) > 1:
+            progress(len(same) - 1)
     return results
 
 
@@ -180,10 +188,9 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
         for src, digest in items:
             alias = _staged_suffix(src)
             staged = indir / f"{digest}{alias}"
-            if not staged.exists():
-                shutil.copyfile(src, staged)
-                if alias == ".xlsx" and target_format == "pdf":
-                    _fit_sheets_to_width(staged)
+            shutil.copyfile(src, staged)
+            if alias == ".xlsx" and target_format == "pdf":
+                _fit_sheets_to_width(staged)
             by_suffix.setdefault(alias, []).append((src, digest, staged))
         for alias, group in by_suffix.items():
             infilter = [f"--infilter={_IMPORT_FILTERS[alias]}"] if alias in _IMPORT_FILTERS else []
