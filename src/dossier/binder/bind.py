@@ -387,9 +387,9 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     page_objs = [page.obj for page in skeleton.pages]
     tree = skeleton.Root.Pages
     for _ in body:
-        page_objs.append(skeleton.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.Page, Parent=tree, MediaBox=pikepdf.Array([0, 0, *geometry.A4]),
-            DossierPlaceholder=True)))
+        page_objs.append(skeleton.make_indirect(pikepdf.Dictionary({
+            "/Type": pikepdf.Name.Page, "/Parent": tree, "/MediaBox": pikepdf.Array([0, 0, *geometry.A4]),
+            concat.PLACEHOLDER: True})))
     tree.Kids = pikepdf.Array(page_objs)
     tree.Count = len(page_objs)
 

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pikepdf
 
-# A reference "12 0 R" outside strings. Strings are matched first and kept as they are (qpdf
-# escapes parentheses inside literal strings, so they never nest).
 PLACEHOLDER = "/DossierPlaceholder"  # marks a skeleton page standing for a body page
+# A reference "12 0 R" outside strings. Strings are matched first and kept as they are (qpdf
+# escapes parentheses inside literal strings, so they never nest); names cannot hide one
+# either, as qpdf writes their spaces and delimiters as #xx.
 _TOKENS = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(\d+) (\d+) R", re.S)
 
 
