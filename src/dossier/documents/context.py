@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from dossier.dates import fmt_cn
+from dossier.dates import fmt_cn, parse_date
 from dossier.documents import layout as L
 from dossier.records import Catalog, CheckReport, Project
 
@@ -304,11 +304,7 @@ def catalog_rows(catalog: Catalog) -> tuple[list[dict], list[dict]]:
 def notice_context(catalog: Catalog) -> dict:
     notice = catalog.notice
     issuer = notice.get("issuer", "")
-    date = None
-    if notice.get("date"):
-        from dossier.dates import parse_date
-
-        date = parse_date(notice["date"])
+    date = parse_date(notice.get("date"))
     attachments = list(notice.get("attachments") or ())
     plan = list(notice.get("plan") or ())
     rows, negatives = catalog_rows(catalog)
