@@ -31,7 +31,8 @@ def _cn_number(s: str) -> int | None:
     return None
 
 
-def _make(y: int, m: int, d: int) -> dt.date | None:
+def make_date(y: int, m: int, d: int) -> dt.date | None:
+    """The date, or None when it does not exist (2021-02-30)."""
     try:
         return dt.date(y, m, d)
     except ValueError:
@@ -48,7 +49,7 @@ def find_dates(text: str) -> list[tuple[int, dt.date]]:
             mo, d = int(m.group(3)), int(m.group(4))
         else:
             mo, d = int(m.group(6)), int(m.group(7))
-        date = _make(y, mo, d)
+        date = make_date(y, mo, d)
         if date and 1900 <= y <= 2100:
             found.append((m.start(), date))
     for m in _CHINESE.finditer(text):
@@ -57,7 +58,7 @@ def find_dates(text: str) -> list[tuple[int, dt.date]]:
         y = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
         mo, d = _cn_number(m.group(2)), _cn_number(m.group(3))
         if mo and d:
-            date = _make(int(y), mo, d)
+            date = make_date(int(y), mo, d)
             if date:
                 found.append((m.start(), date))
     found.sort(key=lambda t: t[0])
@@ -76,7 +77,7 @@ def parse_date(value) -> dt.date | None:
     if not s:
         return None
     if re.fullmatch(r"\d{8}", s):
-        return _make(int(s[:4]), int(s[4:6]), int(s[6:]))
+        return make_date(int(s[:4]), int(s[4:6]), int(s[6:]))
     found = find_dates(s)
     if len(found) == 1 and found[0][0] == 0:
         return found[0][1]

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import yaml
 
-from dossier.dates import find_dates
+from dossier.dates import find_dates, make_date
 from dossier.ids import NAME_PREFIX
 from dossier.records import MATERIAL_KINDS
 
@@ -359,16 +359,9 @@ def name_date(file_name: str) -> dt.date | None:
     name = PurePosixPath(str(file_name).replace("\\", "/")).name
     name = unicodedata.normalize("NFKC", name)
     found = find_dates(name)
-    compact = [(m.start(), _safe_date(*m.groups())) for m in _COMPACT_DATE.finditer(name)]
+    compact = [(m.start(), make_date(*map(int, m.groups()))) for m in _COMPACT_DATE.finditer(name)]
     candidates = sorted(found + [c for c in compact if c[1]], key=lambda t: t[0])
     return candidates[0][1] if candidates else None
-
-
-def _safe_date(y: str, m: str, d: str) -> dt.date | None:
-    try:
-        return dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
 
 
 def evidence_date(text: str, file_name: str = "") -> tuple[dt.date | None, str]:
