@@ -170,7 +170,7 @@ def test_issuer_from_head_signature_or_imprint():
 
 def test_labelled_date_comes_first():
     """A labelled date (时间：…) beats the 纪要's head date and any closing date.
-    This test ensures step 1 of CONTRACT §3's date order."""
+    This test ensures that step 1 of CONTRACT §3's date order is applied first."""
     assert x.evidence_date(MINUTES, "2021-01-01 纪要.pdf") == (dt.date(2021, 4, 8), "时间")
 
 
@@ -201,7 +201,7 @@ def test_labels_inside_other_words_are_not_labels():
 def test_closing_date_comes_second():
     """Without a label, the date line closing the document (under the 署名) is the date,
     not the 印发 date of the 版记 nor a date quoted in the body.
-    This test ensures step 2 of the date order."""
+    This test ensures that step 2 of the date order is applied second."""
     text = NOTICE.replace("根据", "2021年1月1日起，根据")
     assert x.evidence_date(text, "2020-01-01 通知.pdf") == (dt.date(2021, 3, 15), "成文日期")
     assert x.evidence_date(PLEDGE, "") == (dt.date(2021, 10, 20), "成文日期")
@@ -238,14 +238,14 @@ def test_signature_and_date_on_one_line_close_a_document():
 ])
 def test_file_name_dates(name, expected):
     """Dates in the file name (not its folders), including the compact 20210315 form.
-    This test ensures step 3 of the date order reads every usual naming."""
+    This test ensures that step 3 of the date order reads every usual naming."""
     assert x.name_date(name) == expected
 
 
 def test_first_text_date_comes_last_and_none_at_all():
     """With no label, closing line or name date, the first full date in the text is used;
     with none anywhere the evidence is undated.
-    This test ensures steps 4 and 5 of the date order."""
+    This test ensures that steps 4 and 5 of the date order close it."""
     text = "活动情况\n我县于2021年6月1日、2021年6月2日开展了宣传活动，效果良好。群众反响热烈，持续开展。"
     assert x.evidence_date(text, "活动.pdf") == (dt.date(2021, 6, 1), "正文")
     assert x.evidence_date("活动情况\n效果良好。", "活动.pdf") == (None, "")

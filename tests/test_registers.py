@@ -56,7 +56,7 @@ def problems(finding, code=None):
 def test_reads_date_cells_date_strings_and_reports_bad_rows(tmp_path):
     """Excel date cells, 2021年3月1日 and 2021/3/1 strings all read as dates; a blank row is
     ignored; an impossible date and an empty name are reported with their spreadsheet row
-    numbers and skipped. This test ensures the register reader never drops rows silently."""
+    numbers and skipped. This test ensures that the register reader never drops rows silently."""
     rows = [
         ["李某", "儿童主任", "城关社区", dt.datetime(2021, 3, 1), "2021年3月20日", "入职培训", 8, 4],
         [None] * 8,
@@ -76,7 +76,7 @@ def test_reads_date_cells_date_strings_and_reports_bad_rows(tmp_path):
 
 def test_missing_header_is_one_problem(tmp_path):
     """A register without a 培训日期 column is reported once (row 1) naming the header.
-    This test ensures a wrong template is explained instead of producing empty results."""
+    This test ensures that a wrong template is explained instead of producing empty results."""
     write_xlsx(tmp_path / "台账" / "培训台账.xlsx", ["姓名", "岗位", "任职日期"], [["李某", "儿童主任", "2021-01-01"]])
     reg = load_training_register(tmp_path)
     assert reg.records == () and len(reg.problems) == 1
@@ -85,7 +85,7 @@ def test_missing_header_is_one_problem(tmp_path):
 
 def test_corrupt_register_is_reported(tmp_path):
     """A register that is not a spreadsheet yields a readable error, not an exception.
-    This test ensures a broken 台账 never stops the check."""
+    This test ensures that a broken 台账 never stops the check."""
     (tmp_path / "台账").mkdir()
     (tmp_path / "台账" / "培训台账.xlsx").write_bytes(b"not a zip at all")
     sheet = read_sheet(tmp_path, "台账/培训台账.xlsx")
@@ -97,7 +97,7 @@ def test_corrupt_register_is_reported(tmp_path):
 
 def test_register_alone_is_evidence_for_its_roles(tmp_path, cat):
     """With only 儿童主任 rows the register proves 11.2.1 (met, listed in evidence and in
-    files) and 11.2.2 stays missing. This test ensures the register counts as evidence
+    files) and 11.2.2 stays missing. This test ensures that the register counts as evidence
     without a manifest row, only for the standard whose roles it holds."""
     project = project_with(tmp_path, [["李某", "儿童主任", "城关社区", "2019-05-01", "2020-05-01", "轮训", 8, 4],
                                       ["李某", "儿童主任", "城关社区", "2019-05-01", "2021-05-01", "轮训", 8, 4]])
@@ -113,7 +113,7 @@ def test_register_alone_is_evidence_for_its_roles(tmp_path, cat):
 def test_onboarding_within_three_calendar_months(tmp_path, cat, trained, ok):
     """Appointed 2021-03-01: training on 2021-06-01 is in time, 2021-06-02 is late with
     "李某 2021-03-01 任职，2021-06-02 才参加入职培训，超过3个月".
-    This test ensures the 3-calendar-month boundary is inclusive."""
+    This test ensures that the 3-calendar-month boundary is inclusive."""
     project = project_with(tmp_path, [["李某", "儿童督导员", "城关镇", "2021-03-01", trained, "入职培训", 10, 5]])
     f = check(cat, project).finding("11.2.1")
     if ok:
@@ -126,7 +126,7 @@ def test_onboarding_within_three_calendar_months(tmp_path, cat, trained, ok):
 def test_onboarding_missing_and_pending(tmp_path, cat):
     """Appointed 2021-03-01 without any training is onboarding-missing; appointed
     2021-09-01 (deadline 2021-12-01, after the application date) is only a pending warning.
-    This test ensures a deadline not yet reached is not reported as a failure."""
+    This test ensures that a deadline not yet reached is not reported as a failure."""
     project = project_with(tmp_path, [["李某", "儿童主任", "甲村", "2021-03-01", None, None, None, None],
                                       ["王某", "儿童主任", "乙村", "2021-09-01", None, None, None, None]])
     f = check(cat, project).finding("11.2.1")
@@ -137,7 +137,7 @@ def test_onboarding_missing_and_pending(tmp_path, cat):
 def test_yearly_training_missing(tmp_path, cat):
     """Appointed 2019: trained in 2020 but not in 2021 (a year of 2020-01-01…2021-09-30).
     Appointed 2021-02-01 and trained once that year: no yearly duty until 2022.
-    This test ensures the every-year-after-appointment rule."""
+    This test ensures that the every-year-after-appointment rule is checked."""
     project = project_with(tmp_path, [["李某", "儿童主任", "甲村", "2019-05-01", "2020-06-01", "轮训", 8, 4],
                                       ["王某", "儿童主任", "乙村", "2021-02-01", "2021-03-01", "入职", 8, 4]])
     f = check(cat, project).finding("11.2.1")
@@ -149,7 +149,7 @@ def test_yearly_training_missing(tmp_path, cat):
 def test_child_hours_exactly_half_passes(tmp_path, cat, child, ok):
     """11.2.1: 4 of 8 hours (exactly 50%) passes; 3.5 of 8 fails with child-hours-low.
     11.2.2 has no hours rule, so the same row passes there.
-    This test ensures the ≥50% boundary and that only the rule naming it applies it."""
+    This test ensures that the ≥50% boundary holds and only the rule naming it applies it."""
     rows = [["李某", "儿童主任", "甲村", "2019-05-01", "2020-06-01", "轮训", 8, 4],
             ["李某", "儿童主任", "甲村", "2019-05-01", "2021-06-01", "轮训", 8, child],
             ["张某", "强制报告责任人员", "一中", "2019-05-01", "2020-06-01", "强制报告培训", 8, 0],
@@ -165,7 +165,7 @@ def test_child_hours_exactly_half_passes(tmp_path, cat, child, ok):
 
 def test_bad_register_row_reaches_report(tmp_path, cat):
     """A register row with an unreadable 培训日期 is in the report's bad-row list with its
-    row number. This test ensures register mistakes make the check exit 1."""
+    row number. This test ensures that register mistakes make the check exit 1."""
     project = project_with(tmp_path, [["李某", "儿童主任", "甲村", "2019-05-01", "去年", "轮训", 8, 4]])
     report = check(cat, project)
     assert [(m.source, m.row) for m in report.manifest] == [("台账/培训台账.xlsx", 2)]
@@ -174,7 +174,7 @@ def test_bad_register_row_reaches_report(tmp_path, cat):
 
 def test_register_missing_with_other_evidence(tmp_path, cat):
     """11.2.1 proven by a training PDF but with no register is partial (register-missing).
-    This test ensures the timing rules are never assumed to hold without the register."""
+    This test ensures that the timing rules are never assumed to hold without the register."""
     from dossier.records import Assignment, EvidenceFile
 
     project = project_with(tmp_path, None)
@@ -191,7 +191,7 @@ def test_thirty_working_days_extended_by_national_day(tmp_path, cat):
     """3.3.1: a result received 2021-09-20 allows 30 working days; 国庆 (10-01…10-07, with
     the make-up Saturdays 9-26 and 10-09) pushes the deadline to 2021-11-05, so dismissal on
     2021-11-04 (past a naive 30-weekday count, 2021-11-01) is in time and 2021-11-08 is late.
-    Rows without a record (无) are not checked. This test ensures the official holiday
+    Rows without a record (无) are not checked. This test ensures that the official holiday
     calendar is used for 工作日."""
     (tmp_path / "dossier.yaml").write_text(
         "application_date: 2021-12-01\nperiod: {start: 2020-01-01, end: 2021-11-30}\n", encoding="utf-8")

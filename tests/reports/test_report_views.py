@@ -51,7 +51,7 @@ def report(tmp_path_factory, cat):
 
 def test_json_matches_contract_and_schema(report, cat):
     """The JSON object has the contract's keys and vocabulary, every item in catalog order,
-    and validates against the shipped schema. This test ensures scripts can rely on §5."""
+    and validates against the shipped schema. This test ensures that scripts can rely on §5."""
     data = json.loads(json_report.render(report, cat))
     schema = json.loads(resources.files("dossier").joinpath("schemas", "check-report.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -67,7 +67,7 @@ def test_json_matches_contract_and_schema(report, cat):
 
 
 def test_schema_rejects_a_wrong_status(report, cat):
-    """A standard with an N-item status fails validation. This test ensures the schema
+    """A standard with an N-item status fails validation. This test ensures that the schema
     actually constrains the vocabulary (it can fail)."""
     data = json.loads(json_report.render(report, cat))
     data["indicators"][0]["status"] = "declared"
@@ -79,7 +79,7 @@ def test_schema_rejects_a_wrong_status(report, cat):
 def test_terminal_verdict_first_then_gaps_then_files(report, cat):
     """Plain terminal text starts with 不予推荐 and N4's reason, shows counts and a bar per
     category, then gaps with problem lines and departments, then the broken file and the bad
-    manifest row; no ANSI codes when not on a terminal. This test ensures the order a clerk reads."""
+    manifest row; no ANSI codes when not on a terminal. This test ensures that the report follows the order a clerk reads."""
     text = terminal.render(report, cat, color=False)
     lines = text.splitlines()
     assert lines[0].startswith("检查结论：不予推荐") and "N4" in lines[0]
@@ -94,7 +94,8 @@ def test_terminal_verdict_first_then_gaps_then_files(report, cat):
 
 def test_terminal_colour_and_by_department(report, cat):
     """With colour the text carries ANSI codes; --by-department groups gaps under each
-    responsible department (2.1.7 under 乡镇). This test ensures both terminal modes."""
+    responsible department (2.1.7 under 乡镇). This test ensures that both terminal
+    modes (colour, by department) show what they promise."""
     assert "\x1b[" in terminal.render(report, cat, color=True)
     text = terminal.render(report, cat, by_department=True)
     assert "按责任部门" in text
@@ -105,7 +106,7 @@ def test_terminal_colour_and_by_department(report, cat):
 def test_html_is_self_contained(report, cat):
     """The HTML has the verdict, an inline SVG chart, every standard row with its status and
     department filter data, and nothing fetched from the network.
-    This test ensures the file can be mailed and opened offline."""
+    This test ensures that the file can be mailed and opened offline."""
     html = html_report.render(report, cat)
     assert html.startswith("<!DOCTYPE html>") and "不予推荐" in html and "<svg" in html
     assert html.count("<tr data-status=") == len(cat.standards) + len(cat.negative_items)
@@ -117,7 +118,7 @@ def test_html_is_self_contained(report, cat):
 def test_xlsx_task_list(report, cat):
     """The 任务分解表 has a header-styled sheet of every gap and one sheet per department,
     with the five contract columns, wrapped text and sized columns.
-    This test ensures the workbook is ready to send to each bureau."""
+    This test ensures that the workbook is ready to send to each bureau."""
     wb = load_workbook(io.BytesIO(xlsx_report.render(report, cat)))
     ws = wb["全部任务"]
     assert [c.value for c in ws[1]] == ["指标编号", "工作标准", "存在问题", "需补充材料", "责任部门"]
