@@ -159,8 +159,9 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         taken = {a.path for a in assignments}
         if project.narrative_file:  # the 基本情况 text for the 申报表 is not evidence to place
             taken.add(project.narrative_file.replace("\\", "/"))
-        suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
-        store.set_meta("catalog_sha256", _catalog_fingerprint(catalog))
+        catalog_sha = _catalog_fingerprint(catalog)
+        suggestions = _suggestions(store, catalog, catalog_sha, [f for f in files if f.ok and f.path not in taken])
+        store.set_meta("catalog_sha256", catalog_sha)
         store.set_meta("manifest_signature", manifest_lib.signature(root))
 
     all_problems = tuple(problems) + resolved.problems + tuple(name_problems)
@@ -262,7 +263,6 @@ def reader_fingerprint() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-
 def _catalog_fingerprint(catalog: Catalog) -> str:
     if catalog.sha256:
         return catalog.sha256
@@ -271,12 +271,12 @@ def _catalog_fingerprint(catalog: Catalog) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _suggestions(store: store_lib.Store, catalog: Catalog, files: list[EvidenceFile]) -> list[Suggestion]:
-    fingerprint = _catalog_fingerprint(catalog)
+def _suggestions(store: store_lib.Store, catalog: Catalog, catalog_sha: str,
+                 files: list[EvidenceFile]) -> list[Suggestion]:
     by_path = {f.path: f for f in files}
-    needed = store.suggestions_needed(fingerprint, by_path)
+    needed = store.suggestions_needed(catalog_sha, by_path)
     if needed:
-        store.put_suggestions(fingerprint, {p: suggest_lib.suggest(catalog, by_path[p]) for p in needed})
+        store.put_suggestions(catalog_sha, {p: suggest_lib.suggest(catalog, by_path[p]) for p in needed})
     return store.suggestions(by_path)
 
 
