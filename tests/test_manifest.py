@@ -10,7 +10,7 @@ import pytest
 
 from dossier import catalog as catalog_lib
 from dossier.errors import UsageError
-from dossier.manifest import accept, read_manifests, signature
+from dossier.manifest import accept, read_manifests
 from dossier.scaffold import manifest_workbook
 from evidence_makers import make_project
 
@@ -108,18 +108,6 @@ def test_unreadable_csv_and_damaged_xlsx(tmp_path):
     messages = {p.source: p.message for p in problems}
     assert "编码" in messages["材料清单.csv"]
     assert "损坏" in messages["材料清单.xlsx"]
-
-
-def test_signature_changes_when_saved(tmp_path):
-    """The manifest signature changes when the manifest is rewritten or removed.
-    This test ensures that an edited manifest is noticed."""
-    p = tmp_path / "材料清单.csv"
-    p.write_text("指标编号,文件\n", encoding="utf-8")
-    before = signature(tmp_path)
-    p.write_text("指标编号,文件\n2.1.3,材料/a.pdf\n", encoding="utf-8")
-    assert signature(tmp_path) != before
-    p.unlink()
-    assert signature(tmp_path) == ""
 
 
 def test_accept_keeps_formatting_and_validation(tmp_path, cat):

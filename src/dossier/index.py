@@ -159,10 +159,7 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         taken = {a.path for a in assignments}
         if project.narrative_file:  # the 基本情况 text for the 申报表 is not evidence to place
             taken.add(project.narrative_file.replace("\\", "/"))
-        catalog_sha = _catalog_fingerprint(catalog)
-        suggestions = _suggestions(store, catalog, catalog_sha, [f for f in files if f.ok and f.path not in taken])
-        store.set_meta("catalog_sha256", catalog_sha)
-        store.set_meta("manifest_signature", manifest_lib.signature(root))
+        suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
 
     all_problems = tuple(problems) + resolved.problems + tuple(name_problems)
     stats = IndexStats(read=len(to_read), reused=reused, removed=removed,
@@ -271,8 +268,8 @@ def _catalog_fingerprint(catalog: Catalog) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _suggestions(store: store_lib.Store, catalog: Catalog, catalog_sha: str,
-                 files: list[EvidenceFile]) -> list[Suggestion]:
+def _suggestions(store: store_lib.Store, catalog: Catalog, files: list[EvidenceFile]) -> list[Suggestion]:
+    catalog_sha = _catalog_fingerprint(catalog)
     by_path = {f.path: f for f in files}
     needed = store.suggestions_needed(catalog_sha, by_path)
     if needed:

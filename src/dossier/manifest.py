@@ -80,15 +80,6 @@ def manifest_paths(root: Path) -> list[Path]:
     return [root / n for n in NAMES if (root / n).is_file()]
 
 
-def signature(root: Path) -> str:
-    """Changes whenever a manifest is added, removed or saved."""
-    parts = []
-    for p in manifest_paths(root):
-        st = p.stat()
-        parts.append(f"{p.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
-
-
 def _header_key(cell: Any) -> str | None:
     """``指标编号`` / ``Indicator`` / ``指标编号（必填）`` / ``*文件`` → field name."""
     text = unicodedata.normalize("NFKC", str(cell or "")).strip()
