@@ -76,9 +76,8 @@ def concatenate(skeleton: Path, parts: list[Path], target: Path) -> None:
     """Write ``target``: the skeleton with its placeholder pages (marked ``PLACEHOLDER``)
     replaced, in order, by the pages of ``parts``, in order."""
     with pikepdf.open(skeleton) as skel:
-        skel_pages = [p.obj.objgen for p in skel.pages]
         root_pages = skel.Root.Pages.objgen
-        placeholders = [og for og, p in zip(skel_pages, skel.pages) if PLACEHOLDER in p.obj]
+        placeholders = [p.obj.objgen for p in skel.pages if PLACEHOLDER in p.obj]
         skel_max = max(o.objgen[0] for o in _objects(skel))
     next_number = skel_max + 1
     slots = iter(placeholders)
