@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from dossier.errors import DossierError, OutputError
+from dossier.errors import OutputError, ProjectBusy  # noqa: F401  (ProjectBusy: callers import it from here too)
 from dossier.records import EvidenceFile, Suggestion
 
 SCHEMA_VERSION = "1"
@@ -79,8 +79,6 @@ CREATE TABLE IF NOT EXISTS suggestions (
 """
 
 
-class ProjectBusy(DossierError):
-    """Another dossier process holds the project's index lock."""
 
 
 @dataclass(frozen=True)
