@@ -29,6 +29,12 @@ from dossier.paths import BAD_NAME, escaped, readable, undecodable
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
+# What one file may cost a reader worker on top of what the worker already holds: a fixed
+# allowance plus a few times the file's own size (read whole, then parsed). A PDF whose
+# content stream inflates without end (1 MB → 2 GB) stops at the limit and is reported,
+# instead of taking a clerk's office PC down with it.
+MEMORY_BASE = 1 << 30
+MEMORY_PER_BYTE = 4
 LEGACY_SUFFIXES = (".doc", ".wps", ".xls", ".et")
 # Files the operating system or Office leaves beside documents; never evidence.
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
@@ -336,6 +342,41 @@ def _failed(root: Path, disk: str, reason: str) -> EvidenceFile:
                         format=suffix or "unsupported", error=reason)
 
 
+def _address_space() -> int | None:
+    """This process's virtual size in bytes (Linux), or None where it cannot be known."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _limit_memory(root: Path, disk: str) -> None:
+    """Cap this worker's address space for the next file at what it holds now plus the
+    file's allowance. Only workers call this: the limit dies with them."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimit; the time limit still applies
+        return
+    now = _address_space()
+    if now is None:
+        return
+    try:
+        size = os.stat(root / disk).st_size
+    except OSError:
+        size = 0
+    from dossier.readers import MAX_IN_MEMORY
+
+    wanted = now + MEMORY_BASE + MEMORY_PER_BYTE * min(size, MAX_IN_MEMORY)
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ValueError, OSError):
+        pass
+
+
 def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
     while True:
         try:
@@ -345,6 +386,7 @@ def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
         if task is None:
             return
         number, disk = task
+        _limit_memory(root, disk)
         conn.send((number, _read_one(root, disk, legacy_cache)))
 
 
@@ -410,7 +452,7 @@ def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None,
                     finished.append(conn.recv())
                 except (EOFError, OSError):
                     # The reader crashed its process (a native library on a hostile file).
-                    finished.append(retire(conn, "读取此文件时程序异常退出，文件可能已损坏"))
+                    finished.append(retire(conn, "读取此文件时程序异常退出（文件可能已损坏，或读取所需内存超出限制），未计入"))
                     continue
                 feed(conn)
             now = time.monotonic()
