@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from dossier import ids
 from dossier import project as project_lib
@@ -74,6 +75,17 @@ def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str,
     return warnings
 
 
+def _copy_warnings(assigned: Iterable[Assignment]) -> tuple[Problem, ...]:
+    """One warning per identical copy assigned to a standard: counted once, bound as the original."""
+    copies: dict[str, set[str]] = {}
+    for a in assigned:
+        if a.copy:
+            copies.setdefault(a.path, set()).add(a.copy)
+    return tuple(Problem("duplicate-content", f"{'、'.join(sorted(dups))} 与 {path} 内容完全相同，只计一份，"
+                                              f"装订 {path}")
+                 for path, dups in sorted(copies.items()))
+
+
 def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], registers: Registers,
                   files: dict[str, EvidenceFile]) -> Finding:
     """The status of one standard or negative-list item, with its problems and warnings."""
@@ -122,10 +134,16 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
 
 
 def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], assignments: Iterable[Assignment],
-             manifest_problems: Iterable[ManifestProblem], *, registers_root: Path) -> CheckReport:
+             manifest_problems: Iterable[ManifestProblem], *, registers_root: Path,
+             duplicates: Mapping[str, str] | None = None) -> CheckReport:
     """Every standard and negative-list item of ``catalog``, in catalog order.
 
+    ``duplicates`` maps identical copies to the file they count as (see
+    :func:`dossier.assign.collapse_copies`): each standard warns about the copies assigned to
+    it, and the copies are listed as such rather than as unassigned.
+
     Raises ConfigError when ``incidents`` names an item the catalog does not have."""
+    duplicates = dict(duplicates or {})
     _check_incidents(catalog, project)
     files = list(files)
     by_path = {f.path: f for f in files}
@@ -137,7 +155,11 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
     findings = []
     for std in catalog.items():
         evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path)
-        findings.append(evaluate_item(std, project, evidence, registers, by_path))
+        finding = evaluate_item(std, project, evidence, registers, by_path)
+        copies = _copy_warnings(assigned.get(std.id, ()))
+        if copies:
+            finding = replace(finding, warnings=finding.warnings + copies)
+        findings.append(finding)
 
     order = {item_id: i for i, item_id in enumerate(catalog.ids())}
     ids_of: dict[str, set[str]] = {}
@@ -145,9 +167,12 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
         for path in f.evidence:
             ids_of.setdefault(path, set()).add(f.id)
     reports = []
+    narrative = (project.narrative_file or "").replace("\\", "/").removeprefix("./")
     for f in files:
         assigned_ids = tuple(sorted(ids_of.get(f.path, ()), key=lambda i: order.get(i, 10**6)))
-        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids))
+        used_as = "申报表“基本情况”" if f.path == narrative and not assigned_ids else None
+        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids,
+                                  duplicates.get(f.path), used_as))
     # A register proving a standard is evidence too: list it like any other file.
     for rel, sheet in registers.sheets().items():
         if rel in by_path or not sheet.found:
@@ -170,7 +195,7 @@ def check_project(project: Project, catalog: Catalog, *, progress=None):
 
     result = index.run_index(project, catalog, progress=progress)
     report = evaluate(catalog, project, result.files, result.assignments, result.manifest_problems,
-                      registers_root=project.root)
+                      registers_root=project.root, duplicates=result.duplicates)
     return report, result
 
 

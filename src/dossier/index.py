@@ -18,7 +18,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from dossier import assign as assign_lib
 from dossier import manifest as manifest_lib
@@ -63,6 +63,8 @@ class IndexResult:
     suggestions: tuple[Suggestion, ...]
     stats: IndexStats = field(default_factory=IndexStats)
     warnings: tuple[str, ...] = ()  # about the project as a whole, e.g. a missing evidence folder
+    # An identical copy (same content) → the file it is counted and bound as.
+    duplicates: Mapping[str, str] = field(default_factory=dict)
 
     def file(self, path: str) -> EvidenceFile | None:
         return next((f for f in self.files if f.path == path), None)
@@ -77,8 +79,9 @@ class IndexResult:
 
     @property
     def unassigned(self) -> tuple[EvidenceFile, ...]:
+        """Files assigned to nothing; an identical copy of another file is not one of them."""
         taken = self.assigned_paths
-        return tuple(f for f in self.files if f.path not in taken)
+        return tuple(f for f in self.files if f.path not in taken and f.path not in self.duplicates)
 
     @property
     def errors(self) -> tuple[EvidenceFile, ...]:
@@ -167,7 +170,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         unopened = {w.path for w in walk_errors}
         by_names, name_problems = assign_lib.name_assignments(catalog, [f.path for f in files if f.path not in unopened])
         assignments = assign_lib.combine(resolved.assignments, by_names)
-        taken = {a.path for a in assignments}
+        assignments, duplicates = assign_lib.collapse_copies(assignments, files)
+        taken = {a.path for a in assignments} | set(duplicates)
         if project.narrative_file:  # the 基本情况 text for the 申报表 is not evidence to place
             taken.add(project.narrative_file.replace("\\", "/"))
         suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
@@ -179,7 +183,7 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
     warnings = ()
     if not (root / project.evidence_dir).is_dir():
         warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在，只读取了材料清单中列出的文件",)
-    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings)
+    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings, duplicates)
 
 
 def load_index(project: Project, catalog: Catalog) -> IndexResult:

@@ -57,7 +57,7 @@ def undecodable(name: str) -> bool:
 
 def readable(name: str) -> str:
     """``name`` as a clerk would read it: each path component with undecodable bytes is read
-    as GB18030 (what Chinese Windows writes into zips), else shown with ``\\x`` escapes.
+    as GB18030 (what Chinese Windows writes into zips), else shown with ``%NN`` escapes.
     Always safe to print, store and put into JSON."""
     if not undecodable(name):
         return name
@@ -68,11 +68,12 @@ def readable(name: str) -> str:
             try:
                 part = raw.decode("gb18030")
             except UnicodeDecodeError:
-                part = raw.decode("utf-8", "backslashreplace")
+                part = escaped(part)
         parts.append(part)
     return unicodedata.normalize("NFC", "/".join(parts))
 
 
 def escaped(name: str) -> str:
-    """``name`` with undecodable bytes as ``\\xNN``: unambiguous when the readable form is taken."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """``name`` with each undecodable byte as ``%NN``: unambiguous when the readable form is
+    taken, and free of ``\\`` (which reports read as a Windows separator)."""
+    return "".join(f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch for ch in name)

@@ -232,6 +232,9 @@ class Assignment:
     date: dt.date | None = None
     unit: str | None = None
     note: str | None = None
+    # Set when the clerk assigned an identical copy (same sha256) of ``path``: the copy's
+    # own path. Identical content counts, and is bound, once (as ``path``).
+    copy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,8 @@ class FileReport:
     status: str  # ok | error
     message: str
     assigned: tuple[str, ...]
+    duplicate_of: str | None = None  # an identical copy of that file: counted and bound as it
+    used_as: str | None = None  # what a file proving no standard is used for instead (基本情况)
 
 
 @dataclass(frozen=True)
@@ -330,3 +335,13 @@ class CheckReport:
 
     def finding(self, item_id: str) -> Finding | None:
         return next((f for f in self.findings if f.id == item_id), None)
+
+    @property
+    def unassigned(self) -> tuple[FileReport, ...]:
+        """Evidence files assigned to no standard (identical copies of another file excluded:
+        they are listed as duplicates), in path order."""
+        return tuple(f for f in self.files if not f.assigned and not f.duplicate_of and not f.used_as)
+
+    @property
+    def duplicates(self) -> tuple[FileReport, ...]:
+        return tuple(f for f in self.files if f.duplicate_of)
