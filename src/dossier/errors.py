@@ -57,3 +57,7 @@ class EvidenceError(DossierError):
 
 class OutputError(DossierError):
     """Outputs cannot be written (disk full, permission, a file locked by Word)."""
+
+
+class ProjectBusy(DossierError):
+    """Another dossier run holds the project (see :mod:`dossier.lock`)."""
