@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dossier import cells
 from dossier.records import Catalog, CheckReport
 from dossier.reports import Gap, departments, gaps, label, need
 
@@ -37,7 +38,7 @@ def _sheet(wb: Workbook, title: str, rows: list[Gap], first: bool = False) -> No
         cell.border = border
     for g in rows:
         std = g.standard
-        ws.append((std.id, std.text, _problems(g), need(g), "、".join(std.departments)))
+        cells.append(ws, (std.id, std.text, _problems(g), need(g), "、".join(std.departments)))
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
