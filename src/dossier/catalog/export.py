@@ -67,8 +67,8 @@ def explain(cat: Catalog, raw_id: str) -> Text:
     out.append(f"检索关键词：{'、'.join(s.keywords) or '—'}\n")
     lines = []
     if s.applies_when:
-        lines.append(describe_condition(s.applies_when))
-    lines += [describe_rule(r) for r in s.rules]
+        lines.append(describe_condition(s.applies_when, cat))
+    lines += [describe_rule(r, cat) for r in s.rules]
     if lines:
         out.append("检查规则：\n", style="bold")
         for line in lines:

@@ -73,7 +73,7 @@ def _bars(con: Console, report: CheckReport, catalog: Catalog) -> None:
     con.print()
 
 
-def _gap_lines(con: Console, gap: Gap, show_departments: bool = True) -> None:
+def _gap_lines(con: Console, gap: Gap, show_departments: bool = True, catalog: Catalog | None = None) -> None:
     std, f = gap.standard, gap.finding
     head = Text(f"  {std.id} {std.short} ")
     head.append(f"【{label(f.status)}】", style=STYLES.get(f.status, ""))
@@ -84,7 +84,7 @@ def _gap_lines(con: Console, gap: Gap, show_departments: bool = True) -> None:
         con.print(Text(f"    · {p.message}"))
     for w in f.warnings:
         con.print(Text(f"    ! {w.message}", style="dim"))
-    con.print(Text(f"    需补充：{need(gap)}", style="dim"))
+    con.print(Text(f"    需补充：{need(gap, catalog)}", style="dim"))
 
 
 def _gaps(con: Console, report: CheckReport, catalog: Catalog, by_department: bool) -> None:
@@ -100,7 +100,7 @@ def _gaps(con: Console, report: CheckReport, catalog: Catalog, by_department: bo
                 continue
             con.print(Text(f"■ {dept}（{len(mine)} 项）", style="bold cyan"))
             for g in mine:
-                _gap_lines(con, g, show_departments=True)
+                _gap_lines(con, g, show_departments=True, catalog=catalog)
     else:
         con.print(Text(f"需要补充的材料（按项目，共 {len(found)} 项）", style="bold"))
         current = None
@@ -108,7 +108,7 @@ def _gaps(con: Console, report: CheckReport, catalog: Catalog, by_department: bo
             if g.category != current:
                 current = g.category
                 con.print(Text(f"■ {current}", style="bold cyan"))
-            _gap_lines(con, g)
+            _gap_lines(con, g, catalog=catalog)
     con.print()
 
 
