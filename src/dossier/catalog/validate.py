@@ -33,8 +33,10 @@ class Issue:
 def issues(data: Any, located: yamlio.Located) -> list[Issue]:
     """Every problem of a catalog mapping, in file order."""
     found = list(_schema_issues(data, located))
-    if not found:
-        found = list(_semantic_issues(data, located))
+    try:
+        found += [i for i in _semantic_issues(data, located) if i not in found]
+    except (AttributeError, KeyError, TypeError):  # a shape the schema already complained about
+        pass
     return sorted(found, key=lambda i: i.line or 0)  # stable: same-line issues keep the schema's order
 
 

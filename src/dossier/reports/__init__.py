@@ -114,5 +114,30 @@ def need(gap: Gap, catalog: Catalog | None = None) -> str:
     return "；".join(seen) or kinds
 
 
+def score(report: CheckReport, catalog: Catalog) -> dict[str, float] | None:
+    """The scheme's points (分值): all standards, those met, those not applicable; None
+    when the catalog gives no scores. Partial and missing standards score nothing."""
+    if not catalog.scored:
+        return None
+    total = met = na = 0.0
+    for std in catalog.standards:
+        points = std.score or 0
+        total += points
+        f = report.finding(std.id)
+        if f is not None and f.status == "met":
+            met += points
+        elif f is not None and f.status == "not_applicable":
+            na += points
+    return {"total": _num(total), "met": _num(met), "not_applicable": _num(na)}
+
+
+def _num(x: float) -> float:
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+def points(x: float) -> str:
+    return f"{_num(x):g}"
+
+
 def unreadable(report: CheckReport):
     return [f for f in report.files if f.status != "ok"]
