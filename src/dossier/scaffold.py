@@ -118,6 +118,15 @@ def init_project(target: Path, *, catalog_name: str = catalog_lib.DEFAULT, name:
     """Create the skeleton in ``target``; refuse to overwrite an existing project."""
     cat = catalog_lib.load(catalog_name)
     target = Path(target)
+    if catalog_name not in catalog_lib.builtin_names():
+        # dossier.yaml resolves a catalog path from the project folder, not from where init ran.
+        import os
+
+        source = Path(cat.source).resolve()
+        try:
+            catalog_name = Path(os.path.relpath(source, target.resolve())).as_posix()
+        except ValueError:  # another drive on Windows
+            catalog_name = source.as_posix()
     if (target / "dossier.yaml").exists():
         raise UsageError(f"{target} 已经是一个申报项目（已有 dossier.yaml），没有改动任何文件")
     if target.exists() and not target.is_dir():
