@@ -103,8 +103,9 @@ def resolve_manifest(project: Project, catalog: Catalog, rows: Iterable[Manifest
             bad("缺少文件路径，此行已跳过")
             fatal = True
         kind = unicodedata.normalize("NFKC", row.kind).strip() if row.kind else ""
-        if kind and kind not in MATERIAL_KINDS:
-            bad(f"材料类型“{row.kind}”无效，应为：{'、'.join(MATERIAL_KINDS)}；此行已跳过")
+        valid_kinds = getattr(catalog, "kind_names", MATERIAL_KINDS)
+        if kind and kind not in valid_kinds:
+            bad(f"材料类型“{row.kind}”无效，应为：{'、'.join(valid_kinds)}；此行已跳过")
             fatal = True
         date = None
         if row.date not in (None, ""):
@@ -225,15 +226,18 @@ def name_assignments(catalog: Catalog, paths: Iterable[str]) -> tuple[list[Assig
     assignments: list[Assignment] = []
     problems: dict[str, ManifestProblem] = {}
     valid = catalog.ids()
+    prefix = ids_lib.name_prefix(getattr(catalog, "levels", 3))
     for path in paths:
         parts = path.split("/")
         for depth, part in enumerate(parts, 1):
-            m = ids_lib.NAME_PREFIX.match(unicodedata.normalize("NFKC", part))
+            m = prefix.match(unicodedata.normalize("NFKC", part))
             if not m:
                 continue
             found = ids_lib.normalize(m.group(1))
             if _DATE_SHAPED.fullmatch(found) and parse_date(found):
                 continue
+            if re.match(r"(?:19|20)\d{2}\.", found) and catalog.get(found) is None:
+                continue  # 2021.10 …: a year and month in a two-level catalog, not an ID
             if catalog.get(found) is not None:
                 if not any(a.indicator == found for a in assignments if a.path == path):
                     assignments.append(Assignment(path=path, indicator=found, source="name"))

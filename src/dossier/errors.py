@@ -43,7 +43,7 @@ class OutsideProject(UsageError, ValueError):
 
 
 class ProjectBusy(DossierError):
-    """Another dossier process holds the project (its index or build lock)."""
+    """Another dossier run holds the project (see :mod:`dossier.lock`)."""
 
 
 class ConfigError(DossierError):

@@ -28,6 +28,7 @@ COMMANDS = {
     "index": "index_cmd", "suggestions": "index_cmd", "accept": "index_cmd", "search": "index_cmd",
     "check": "check_cmd", "render": "render_cmd", "render-notice": "render_cmd",
     "build": "build_cmd", "verify": "build_cmd",
+    "serve": "serve_cmd", "user": "user_cmd",
 }
 
 

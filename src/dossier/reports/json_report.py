@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from dossier.records import Catalog, CheckReport
-from dossier.reports import category_name, verdict
+from dossier.reports import category_name, score, verdict
 
 
 def to_dict(report: CheckReport, catalog: Catalog) -> dict:
@@ -23,8 +23,10 @@ def to_dict(report: CheckReport, catalog: Catalog) -> dict:
         if std is not None:
             item.update(title=std.short, category=category_name(catalog, std),
                         departments=list(std.departments))
+            if std.score is not None:
+                item["score"] = std.score
         indicators.append(item)
-    return {
+    out = {
         "catalog": report.catalog,
         "name": catalog.name,
         "eligible": report.eligible,
@@ -38,6 +40,10 @@ def to_dict(report: CheckReport, catalog: Catalog) -> dict:
         "unassigned": [f.path for f in report.unassigned],
         "duplicates": [{"path": f.path, "same_as": f.duplicate_of} for f in report.duplicates],
     }
+    points = score(report, catalog)
+    if points is not None:  # only schemes with 分值: the first catalog's JSON stays as it was
+        out["score"] = points
+    return out
 
 
 def _file(f) -> dict:
