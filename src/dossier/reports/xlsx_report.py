@@ -98,12 +98,8 @@ def render(report: CheckReport, catalog: Catalog) -> bytes:
     for dept in departments(catalog):
         mine = [g for g in found if dept in g.standard.departments]
         if mine:
-<<<<<<< HEAD
-            _sheet(wb, sheet_name(dept, taken), mine)
-    _files_sheet(wb, report, sheet_name(FILES_SHEET, taken))
-=======
             _sheet(wb, sheet_name(dept, taken), mine, catalog=catalog)
->>>>>>> main
+    _files_sheet(wb, report, sheet_name(FILES_SHEET, taken))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
