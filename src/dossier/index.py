@@ -382,6 +382,11 @@ def _limit_memory(root: Path, disk: str) -> None:
 
 
 def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
+    import faulthandler
+
+    # A reader library aborting on a hostile file ends this worker and is reported per file;
+    # a C traceback on the clerk's terminal (PYTHONFAULTHANDLER, pytest) would only alarm.
+    faulthandler.disable()
     while True:
         try:
             task = conn.recv()
