@@ -36,6 +36,7 @@ SESSION_COOKIE = "dossier_session"
 LOGIN_COOKIE = "dossier_login"
 LOGIN_WINDOW = 300.0
 LOGIN_FAILURES = 5  # per user name and address within LOGIN_WINDOW
+FILES_PER_PAGE = 100
 STALE_AFTER = 15.0  # seconds after which a page view asks for a background re-check
 GAP_ORDER = {"violated": 0, "missing": 1, "partial": 2, "undeclared": 3}
 
@@ -80,11 +81,11 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         return accounts.session(request.cookies.get(SESSION_COOKIE))
 
     def page(request: Request, template: str, sess: Session, status_code: int = 200, **context) -> HTMLResponse:
-        if time.monotonic() - state["checked"] > STALE_AFTER:
+        if time.monotonic() - state["checked"] > STALE_AFTER or ws.token() != ws.shown_token:
             state["checked"] = time.monotonic()
             ws.request_refresh()  # files copied in by hand, a manifest saved in Excel
         context.update(user=sess.user, csrf=sess.csrf, project_name=ws.project.applicant or ws.root.name,
-                       checked_at=ws.checked_at, check_error=ws.check_error, token=ws.token(),
+                       checked_at=ws.checked_at, check_error=ws.check_error, token=ws.shown_token,
                        nav=template.split(".")[0], departments_all=departments(ws.catalog))
         response = templates.TemplateResponse(request, template, context, status_code=status_code)
         response.headers["Cache-Control"] = "no-store"
@@ -128,6 +129,7 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
             except Forbidden as e:
                 return message(request, sess, e.message, 403)
             except Stale as e:
+                await run_in_threadpool(ws.refresh)  # so that "重新载入页面" shows the file as it is now
                 return message(request, sess, e.message, 409, reload=True)
             except TooLarge as e:
                 return message(request, sess, e.message, 413)
@@ -254,9 +256,21 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
                              sess.user.admin or (uploads.get(f.path) or {}).get("user") == sess.user.name)})
         # Unassigned and unreadable first: that is where the clerk's work is.
         rows.sort(key=lambda r: (0 if not r["file"].ok else 1 if not r["ids"] else 2, r["file"].path))
+        needle = request.query_params.get("q", "").strip()
+        if needle:
+            rows = [r for r in rows if needle in r["file"].path or needle in (r["file"].title or "")]
+        total = len(rows)
+        try:
+            number = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            number = 1
+        pages = max(1, -(-total // FILES_PER_PAGE))
+        number = min(number, pages)
+        rows = rows[(number - 1) * FILES_PER_PAGE: number * FILES_PER_PAGE]
         mine = [s for s in ws.catalog.items() if can_edit(sess.user, s)]
         trash = accounts.trash() if sess.user.admin else []
-        return page(request, "files.html", sess, rows=rows, choices=mine, trash=trash,
+        return page(request, "files.html", sess, rows=rows, choices=mine, trash=trash, total=total,
+                    page_number=number, pages=pages, needle=needle,
                     manifest_problems=report.manifest if report else ())
 
     def department(request: Request, sess: Session):
@@ -365,7 +379,7 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
     async def _after_write(request: Request, default: str = "/files"):
         generation = ws.generation
         if request.headers.get("HX-Request") or "application/json" in request.headers.get("accept", ""):
-            return JSONResponse({"ok": True, "generation": generation, "token": ws.token()})
+            return JSONResponse({"ok": True, "generation": generation})
         await run_in_threadpool(ws.wait_past, generation, 10.0)
         return RedirectResponse(_back(request, default), status_code=303)
 

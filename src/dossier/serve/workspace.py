@@ -127,10 +127,14 @@ class Workspace:
         self.accounts = accounts
         self.max_upload = max_upload
         self.lock = threading.RLock()
+        self._refresh_lock = threading.Lock()
         self.report: CheckReport | None = None
         self.index = None
         self.generation = 0
         self.checked_at: str = ""
+        # The manifest token of the data pages show: forms carry it, so a write based on what a
+        # page showed is refused once the file has changed since (by Excel or by another user).
+        self.shown_token = ""
         self.check_error: str = ""
         self._cond = threading.Condition()
         self._dirty = False
@@ -163,14 +167,19 @@ class Workspace:
         """Index incrementally and check; what pages show afterwards."""
         from dossier.check import check_project
 
-        with self.lock:
+        # Not under self.lock: uploads go on while the index runs (the next refresh picks them
+        # up); a build and a refresh meet at the project lock, which _with_project waits for.
+        with self._refresh_lock:
             stamp = self._stamp_config()
             if stamp != self._config_stamp:
                 self.project, self.catalog = project_lib.open_project(self.root)
                 self._config_stamp = stamp
+            # Taken before the manifest is read: if it changes meanwhile, the next page sees a mismatch.
+            token = self.token()
             try:
                 report, index = self._with_project(lambda: check_project(self.project, self.catalog))
                 self.report, self.index, self.check_error = report, index, ""
+                self.shown_token = token
             except DossierError as e:
                 self.check_error = e.message
             with self._cond:
