@@ -220,9 +220,10 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         files = {f.path: f for f in index.files} if index else {}
         uploads = accounts.uploads()
         evidence = []
+        by_path = ws.by_path()
         for path in (finding.evidence if finding else ()):
             f = files.get(path)
-            rows = [a for a in index.assignments if a.path == path and a.indicator == std.id] if index else []
+            rows = [a for a in by_path.get(path, ()) if a.indicator == std.id]
             row = next((a for a in rows if a.source == "manifest"), rows[0] if rows else None)
             evidence.append({"path": path, "file": f, "row": row, "upload": uploads.get(path),
                              "removable": sess.user.admin or (uploads.get(path) or {}).get("user") == sess.user.name})
@@ -242,8 +243,9 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         uploads = accounts.uploads()
         status = {f.path: f for f in report.files} if report else {}
         rows = []
+        by_path = ws.by_path()
         for f in (index.files if index else ()):
-            assigned = [a for a in index.assignments if a.path == f.path]
+            assigned = by_path.get(f.path, [])
             manifest_rows = []
             for a in assigned:
                 if a.source == "manifest" and (a.manifest, a.row) not in [(m.manifest, m.row) for m in manifest_rows]:
@@ -281,8 +283,9 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         owed = [s for s in ws.catalog.items() if name in s.departments]
         uploads = accounts.uploads()
         items = [(s, report.finding(s.id) if report else None) for s in owed]
-        delivered = [(p, u) for p, u in uploads.items()
-                     if any(s.id in (ws.index.assigned(p) if ws.index else ()) for s in owed)]
+        by_path = ws.by_path()
+        owed_ids = {s.id for s in owed}
+        delivered = [(p, u) for p, u in uploads.items() if any(a.indicator in owed_ids for a in by_path.get(p, ()))]
         return page(request, "department.html", sess, name=name, items=items, delivered=sorted(delivered))
 
     def build_page(request: Request, sess: Session):
@@ -306,7 +309,7 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
                     pos = end
                 parts.append((hit.snippet[pos:], False))
                 hits.append({"path": hit.path, "page": hit.page, "parts": parts,
-                             "ids": ws.index.assigned(hit.path) if ws.index else ()})
+                             "ids": list(dict.fromkeys(a.indicator for a in ws.by_path().get(hit.path, ())))})
         return page(request, "search.html", sess, q=q, hits=hits)
 
     def audit(request: Request, sess: Session):

@@ -216,6 +216,18 @@ class Workspace:
                 self._cond.wait(timeout=max(0.01, deadline - time.monotonic()))
             return self.generation
 
+    def by_path(self) -> dict:
+        """path → its assignments, from the last index run (computed once per check)."""
+        index = self.index
+        cached = getattr(self, "_by_path", None)
+        if cached is not None and cached[0] is index:
+            return cached[1]
+        table: dict = {}
+        for a in (index.assignments if index else ()):
+            table.setdefault(a.path, []).append(a)
+        self._by_path = (index, table)
+        return table
+
     def fresh_report(self) -> CheckReport:
         self.refresh()
         if self.report is None:
@@ -312,8 +324,8 @@ class Workspace:
     def rows_of(self, path: str) -> list[tuple[str, int]]:
         """(manifest, row) of every manifest row naming ``path``, from the last index run."""
         seen = []
-        for a in (self.index.assignments if self.index else ()):
-            if a.path == path and a.source == "manifest" and a.row and (a.manifest, a.row) not in seen:
+        for a in self.by_path().get(path, ()):
+            if a.source == "manifest" and a.row and (a.manifest, a.row) not in seen:
                 seen.append((a.manifest, a.row))
         return seen
 
