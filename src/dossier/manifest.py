@@ -20,9 +20,10 @@ from typing import Any
 
 from lxml import etree
 
+from dossier import cells as cells_lib
 from dossier import ids as ids_lib
 from dossier.atomic import atomic_path
-from dossier.errors import DossierError, UsageError
+from dossier.errors import DossierError, EvidenceError, UsageError
 from dossier.paths import OutsideProject, inside, rel_posix
 from dossier.records import Catalog, ManifestProblem, Project
 
@@ -128,6 +129,9 @@ def _rows_from_table(source: str, table: list[list[Any]]) -> tuple[list[Manifest
 def _read_xlsx(path: Path) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
+    from dossier.readers.guard import check_workbook_file
+
+    check_workbook_file(path)  # calamine unzips on its own: a zip bomb must not reach it
     book = CalamineWorkbook.from_path(str(path))
     sheet = SHEET_NAME if SHEET_NAME in book.sheet_names else book.sheet_names[0]
     return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -167,6 +171,9 @@ def read_manifests(root: Path) -> tuple[list[ManifestRow], list[ManifestProblem]
             continue
         except PermissionError:
             problems.append(ManifestProblem(path.name, None, "没有读取权限，此清单未读取"))
+            continue
+        except EvidenceError as e:
+            problems.append(ManifestProblem(path.name, None, f"{e.reason.removesuffix('，未读取')}，此清单未读取"))
             continue
         except Exception:  # calamine raises its own types for damaged workbooks
             problems.append(ManifestProblem(path.name, None, "文件已损坏或不是有效的 Excel 表格，此清单未读取"))
@@ -313,7 +320,8 @@ def _sheet_with_row(path: Path, row: int, values: dict[int, str]) -> bytes:
                 cell.remove(child)
             cell.set("t", "inlineStr")
             inline = etree.SubElement(cell, f"{{{_MAIN}}}is")
-            etree.SubElement(inline, f"{{{_MAIN}}}t").text = text
+            # An inline string is never a formula; clean() drops what XML cannot hold.
+            etree.SubElement(inline, f"{{{_MAIN}}}t").text = cells_lib.clean(text)
         if row_el.get("spans"):
             del row_el.attrib["spans"]  # an optimisation hint Excel recomputes
         dim = sheet.find(f"{{{_MAIN}}}dimension")
