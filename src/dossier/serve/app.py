@@ -240,38 +240,38 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
 
     def files_page(request: Request, sess: Session):
         index, report = ws.index, ws.report
-        uploads = accounts.uploads()
-        status = {f.path: f for f in report.files} if report else {}
-        rows = []
         by_path = ws.by_path()
-        for f in (index.files if index else ()):
-            assigned = by_path.get(f.path, [])
-            manifest_rows = []
-            for a in assigned:
-                if a.source == "manifest" and (a.manifest, a.row) not in [(m.manifest, m.row) for m in manifest_rows]:
-                    manifest_rows.append(a)
-            ids = list(dict.fromkeys(a.indicator for a in assigned))
-            rows.append({"file": f, "ids": ids, "rows": manifest_rows, "upload": uploads.get(f.path),
-                         "error": (status.get(f.path).message if status.get(f.path) else f.error) or f.error,
-                         "editable": all(can_edit(sess.user, ws.catalog.get(i)) for i in ids) if ids else True,
-                         "removable": f.path.startswith(ws.project.evidence_dir.rstrip("/") + "/") and (
-                             sess.user.admin or (uploads.get(f.path) or {}).get("user") == sess.user.name)})
-        # Unassigned and unreadable first: that is where the clerk's work is.
-        rows.sort(key=lambda r: (0 if not r["file"].ok else 1 if not r["ids"] else 2, r["file"].path))
+        files = list(index.files) if index else []
         needle = request.query_params.get("q", "").strip()
         if needle:
-            rows = [r for r in rows if needle in r["file"].path or needle in (r["file"].title or "")]
-        total = len(rows)
+            files = [f for f in files if needle in f.path or needle in (f.title or "")]
+        # Unreadable, then unassigned, then the rest: that is where the clerk's work is.
+        files.sort(key=lambda f: (0 if not f.ok else 1 if f.path not in by_path else 2, f.path))
+        total = len(files)
         try:
             number = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
             number = 1
         pages = max(1, -(-total // FILES_PER_PAGE))
         number = min(number, pages)
-        rows = rows[(number - 1) * FILES_PER_PAGE: number * FILES_PER_PAGE]
-        mine = [s for s in ws.catalog.items() if can_edit(sess.user, s)]
+        uploads = accounts.uploads()
+        evidence_prefix = ws.project.evidence_dir.rstrip("/") + "/"
+        rows = []
+        for f in files[(number - 1) * FILES_PER_PAGE: number * FILES_PER_PAGE]:
+            assigned = by_path.get(f.path, [])
+            manifest_rows, seen = [], set()
+            for a in assigned:
+                if a.source == "manifest" and (a.manifest, a.row) not in seen:
+                    seen.add((a.manifest, a.row))
+                    manifest_rows.append(a)
+            ids = list(dict.fromkeys(a.indicator for a in assigned))
+            mine = (uploads.get(f.path) or {}).get("user") == sess.user.name
+            rows.append({"file": f, "ids": ids, "rows": manifest_rows, "upload": uploads.get(f.path),
+                         "editable": all(can_edit(sess.user, ws.catalog.get(i)) for i in ids) if ids else True,
+                         "removable": f.path.startswith(evidence_prefix) and (sess.user.admin or mine)})
+        choices = [s for s in ws.catalog.items() if can_edit(sess.user, s)]
         trash = accounts.trash() if sess.user.admin else []
-        return page(request, "files.html", sess, rows=rows, choices=mine, trash=trash, total=total,
+        return page(request, "files.html", sess, rows=rows, choices=choices, trash=trash, total=total,
                     page_number=number, pages=pages, needle=needle,
                     manifest_problems=report.manifest if report else ())
 
