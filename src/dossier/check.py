@@ -62,10 +62,15 @@ def _check_incidents(catalog: Catalog, project: Project) -> None:
                               f"有效的是：{valid}", path=str(project.config_path), key=f"incidents[{i}].item")
 
 
-def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile]) -> list[Problem]:
+def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile],
+                       sealed_kinds: tuple[str, ...] = ()) -> list[Problem]:
     counts_by_period = any(r.type in PERIOD_RULES for r in std.rules)
     warnings = []
     for e in evidence:
+        f = files.get(e.path)
+        # Only pages that were looked at (scans and photos) can show a seal's absence.
+        if e.usable and e.kind in sealed_kinds and f is not None and f.seal is False:
+            warnings.append(Problem("unsealed", f"{e.path} 未见公章（{e.kind}应加盖公章）"))
         if e.usable and e.date is None:
             tail = "，仅计入“有材料”，不计入按年/季度的统计" if counts_by_period else ""
             warnings.append(Problem("undated-evidence", f"{e.path} 未找到日期{tail}（可在材料清单“日期”列填写）"))
@@ -75,7 +80,7 @@ def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str,
 
 
 def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], registers: Registers,
-                  files: dict[str, EvidenceFile]) -> Finding:
+                  files: dict[str, EvidenceFile], sealed_kinds: tuple[str, ...] = ()) -> Finding:
     """The status of one standard or negative-list item, with its problems and warnings."""
     ctx = Context(std, project, tuple(evidence), registers)
     paths = [e.path for e in evidence]
@@ -92,7 +97,7 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
             total.warn(w.code, w.message)
         total.evidence += [p for p in o.evidence if p not in paths and p not in total.evidence]
         total.violated |= o.violated
-    for w in _evidence_warnings(std, evidence, files):
+    for w in _evidence_warnings(std, evidence, files, sealed_kinds):
         total.warn(w.code, w.message)
     all_paths = tuple(paths + total.evidence)
     usable = any(e.usable for e in evidence) or bool(total.evidence)
@@ -137,7 +142,7 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
     findings = []
     for std in catalog.items():
         evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path)
-        findings.append(evaluate_item(std, project, evidence, registers, by_path))
+        findings.append(evaluate_item(std, project, evidence, registers, by_path, catalog.sealed_kinds))
 
     order = {item_id: i for i, item_id in enumerate(catalog.ids())}
     ids_of: dict[str, set[str]] = {}

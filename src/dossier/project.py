@@ -106,6 +106,7 @@ def load(project_dir: Path | str = ".") -> Project:
         population=data.get("population"), units=units, narrative=narrative,
         narrative_file=narrative_file, self_assessment=data.get("self_assessment", ""),
         incidents=tuple(incidents), request=request, templates=templates, raw=data,
+        ocr=data.get("ocr", True) is not False,
     )
 
 

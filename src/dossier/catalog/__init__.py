@@ -91,4 +91,5 @@ def build(data: dict, *, source: str = "", sha256: str = "") -> Catalog:
         kinds=tuple(data.get("kinds") or ()), categories=tuple(categories),
         negative_name=neg.get("name", "负面工作清单项"), negative_items=negatives,
         notice=data.get("notice") or {}, form=data.get("form") or {}, source=source, sha256=sha256,
+        sealed_kinds=tuple(data["sealed_kinds"]) if data.get("sealed_kinds") is not None else ("承诺书",),
     )
