@@ -227,42 +227,59 @@ def recognise(img: Image.Image, *, ocr=None, find_seal: bool = True) -> OcrPage:
             x0, y0 = float(box[:, 0].min()) / W, float(box[:, 1].min()) / H
             x1, y1 = float(box[:, 0].max()) / W, float(box[:, 1].max()) / H
             lines.append(OcrLine(text, (max(0.0, x0), max(0.0, y0), min(1.0, x1), min(1.0, y1)), float(score)))
-    lines = reading_order(lines)
+    skew = 0.0
+    if boxes is not None:
+        skew = _skew(boxes) if rotation in (0, 90) else _skew(boxes[:, [2, 3, 0, 1]])
+    lines, rows = reading_order(lines, skew, H / W)
     # A 180° turn keeps the size: (W, H) is the upright page's in every case.
-    return OcrPage(text=join_lines(lines), lines=tuple(lines), rotation=rotation, seal=seal, size=(W, H),
+    return OcrPage(text=join_lines(lines, rows), lines=tuple(lines), rotation=rotation, seal=seal, size=(W, H),
                    seconds=round(time.perf_counter() - started, 3))
 
 
-def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
-    """Top to bottom; boxes whose vertical centres fall within half a line height read as one
-    row, left to right (a 署名 beside a date, table cells)."""
+def reading_order(lines: list[OcrLine], skew: float = 0.0, aspect: float = 1.0) -> tuple[list[OcrLine], list[int]]:
+    """Top to bottom; boxes whose centres fall within half a line height of a row read as that
+    row, left to right (a 署名 beside a date, table cells). ``skew`` (radians, the lines' slope)
+    and ``aspect`` (page height / width) let a row of a skewed scan stay one row."""
+    sin, cos = np.sin(skew), np.cos(skew)
+
+    def level(ln: OcrLine) -> float:
+        cx, cy = (ln.box[0] + ln.box[2]) / 2, (ln.box[1] + ln.box[3]) / 2 * aspect
+        return cy * cos - cx * sin
+
+    def height(ln: OcrLine) -> float:
+        # A skewed line's box is taller than its text: take the text's own height.
+        return max(1e-4, (ln.box[3] - ln.box[1]) * aspect - abs(sin) * (ln.box[2] - ln.box[0]))
+
     rows: list[list[OcrLine]] = []
-    for ln in sorted(lines, key=lambda l: (l.box[1] + l.box[3]) / 2):
-        cy = (ln.box[1] + ln.box[3]) / 2
-        h = ln.box[3] - ln.box[1]
+    for ln in sorted(lines, key=level):
         if rows:
-            last = rows[-1][0]
-            lcy = (last.box[1] + last.box[3]) / 2
-            if abs(cy - lcy) < 0.5 * min(h, last.box[3] - last.box[1]):
+            last = rows[-1][-1]
+            if abs(level(ln) - level(last)) < 0.5 * min(height(ln), height(last)):
                 rows[-1].append(ln)
                 continue
         rows.append([ln])
-    return [ln for row in rows for ln in sorted(row, key=lambda l: l.box[0])]
+    ordered = [sorted(row, key=lambda l: l.box[0]) for row in rows]
+    return [ln for row in ordered for ln in row], [len(row) for row in ordered]
 
 
-def join_lines(lines: list[OcrLine]) -> str:
+def _skew(boxes: np.ndarray) -> float:
+    """The median slope of the long line boxes' top edges (radians; 0 for a straight scan)."""
+    d = boxes[:, 1] - boxes[:, 0]
+    long = np.hypot(d[:, 0], d[:, 1]) > 2 * np.linalg.norm(boxes[:, 3] - boxes[:, 0], axis=1)
+    if not long.any():
+        return 0.0
+    return float(np.median(np.arctan2(d[long, 1], d[long, 0])))
+
+
+def join_lines(lines: list[OcrLine], rows: list[int] | None = None) -> str:
     """Page text as a text layer gives it: one printed line per line; boxes on one row joined
     by a tab (table cells, 署名 and date) so that row-wise patterns still see a row."""
-    out: list[str] = []
-    prev = None
-    for ln in lines:
-        if prev is not None:
-            cy, pcy = (ln.box[1] + ln.box[3]) / 2, (prev.box[1] + prev.box[3]) / 2
-            same_row = abs(cy - pcy) < 0.5 * min(ln.box[3] - ln.box[1], prev.box[3] - prev.box[1])
-            out.append("\t" if same_row else "\n")
-        out.append(ln.text)
-        prev = ln
-    return "".join(out)
+    rows = rows or [1] * len(lines)
+    out, k = [], 0
+    for n in rows:
+        out.append("\t".join(ln.text for ln in lines[k:k + n]))
+        k += n
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- normalisation
