@@ -28,7 +28,7 @@ from dossier import project as project_lib
 from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind, patch)
 from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_for
 from dossier.binder.model import page_range
-from dossier.errors import DossierError
+from dossier.errors import BuildRefused, DossierError  # noqa: F401  (BuildRefused: callers import it from here too)
 from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
 
 PDF_NAME = "证明材料汇编.pdf"
@@ -43,12 +43,6 @@ STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材�
 GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
 # progress(stage, done, total); stages: 索引, 转换, 装订, 文书
 Progress = Callable[[str, int, int], None]
-
-
-class BuildRefused(DossierError):
-    """``--strict`` and check found gaps: nothing is written."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -194,6 +188,8 @@ def write_manifest(target: Path, plan: Plan, page_map: PageMap, evidence: Mappin
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from dossier import cells
+
     book = Workbook()
     sheet = book.active
     sheet.title = "材料清单"
@@ -210,8 +206,8 @@ def write_manifest(target: Path, plan: Plan, page_map: PageMap, evidence: Mappin
                     pages, state = page_range(placed.first, placed.last), "已装订"
                 else:
                     pages, state = page_range(placed.first, placed.last), f"已在 {placed.standard} 下装订"
-                sheet.append([std.id, ev.path, ev.title, ev.kind, ev.date, ev.unit or "",
-                              notes.get((std.id, ev.path), ""), pages, state])
+                cells.append(sheet, [std.id, ev.path, ev.title, ev.kind, ev.date, ev.unit or "",
+                                     notes.get((std.id, ev.path), ""), pages, state])
                 if ev.date:
                     sheet.cell(sheet.max_row, 5).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEFGHI", (10, 48, 40, 10, 12, 14, 20, 10, 22)):

@@ -7,24 +7,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from dossier import ids
 from dossier import project as project_lib
 from dossier.errors import ConfigError
 from dossier.records import (Assignment, Catalog, CheckReport, Evidence, EvidenceFile, FileReport, Finding,
                              ManifestProblem, Problem, Project, Standard)
-from dossier.rules import Context, Outcome, Registers, applies, evaluate_rule
+from dossier.rules import Context, Outcome, Registers, applies, evaluate_rule, per_period
 
 # A file assigned twice to one standard counts once; its facts come from the most
 # explicit assignment (a manifest row states them, a name or register only implies them).
 _SOURCE_RANK = {"manifest": 0, "name": 1, "register": 2}
-PERIOD_RULES = ("count_per_period", "count_per_unit_per_period")
 
 
-def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str, EvidenceFile]) -> list[Evidence]:
-    """One :class:`Evidence` per file assigned to ``item_id``; manifest columns override the file."""
+def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str, EvidenceFile],
+                   catalog: Catalog | None = None) -> list[Evidence]:
+    """One :class:`Evidence` per file assigned to ``item_id``; manifest columns override the file.
+    With ``catalog``, a file's inferred kind is the scheme's (:meth:`Catalog.kind_of`)."""
     by_path: dict[str, list[Assignment]] = {}
     for a in assigned:
         by_path.setdefault(a.path, []).append(a)
@@ -40,10 +42,14 @@ def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str
                     return value
             return fallback
 
+        title = pick("title", f.title if f and f.title else Path(path).stem)
+        inferred = f.kind if f else ""
+        if f is not None and catalog is not None and catalog.kind_specs:
+            inferred = catalog.kind_of(title, inferred, f.format, f.text if any(k.match for k in catalog.kind_specs) else "")
         merged.append(Evidence(
             path=path, indicator=item_id,
-            title=pick("title", f.title if f and f.title else Path(path).stem),
-            kind=pick("kind", f.kind if f else ""),
+            title=title,
+            kind=pick("kind", inferred),
             date=pick("date", f.date if f else None),
             unit=pick("unit"),
             source=group[0].source,
@@ -63,7 +69,7 @@ def _check_incidents(catalog: Catalog, project: Project) -> None:
 
 
 def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile]) -> list[Problem]:
-    counts_by_period = any(r.type in PERIOD_RULES for r in std.rules)
+    counts_by_period = any(per_period(r) for r in std.rules)
     warnings = []
     for e in evidence:
         if e.usable and e.date is None:
@@ -74,10 +80,21 @@ def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str,
     return warnings
 
 
+def _copy_warnings(assigned: Iterable[Assignment]) -> tuple[Problem, ...]:
+    """One warning per identical copy assigned to a standard: counted once, bound as the original."""
+    copies: dict[str, set[str]] = {}
+    for a in assigned:
+        if a.copy:
+            copies.setdefault(a.path, set()).add(a.copy)
+    return tuple(Problem("duplicate-content", f"{'、'.join(sorted(dups))} 与 {path} 内容完全相同，只计一份，"
+                                              f"装订 {path}")
+                 for path, dups in sorted(copies.items()))
+
+
 def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], registers: Registers,
-                  files: dict[str, EvidenceFile]) -> Finding:
+                  files: dict[str, EvidenceFile], catalog: Catalog | None = None) -> Finding:
     """The status of one standard or negative-list item, with its problems and warnings."""
-    ctx = Context(std, project, tuple(evidence), registers)
+    ctx = Context(std, project, tuple(evidence), registers, catalog)
     paths = [e.path for e in evidence]
     applicable = applies(std.applies_when, project)
     if applicable is False:
@@ -104,14 +121,14 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
         else:
             problems = list(total.problems)
             if not usable and not any(p.code == "no-declaration" for p in problems):
-                problems.append(Problem("no-declaration", "未见声明材料（承诺书）"))
+                problems.append(Problem("no-declaration", f"未见声明材料（{'、'.join(std.kinds) or '承诺书'}）"))
             status = "undeclared" if problems else "declared"
         return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
 
     problems = list(total.problems)
     if not all_paths:
         status = "missing"
-        kinds = "、".join(std.kinds) or "证明材料"
+        kinds = std.supply or "、".join(std.kinds) or "证明材料"
         problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）"))
     elif not usable:
         status = "partial"
@@ -122,10 +139,16 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
 
 
 def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], assignments: Iterable[Assignment],
-             manifest_problems: Iterable[ManifestProblem], *, registers_root: Path) -> CheckReport:
+             manifest_problems: Iterable[ManifestProblem], *, registers_root: Path,
+             duplicates: Mapping[str, str] | None = None) -> CheckReport:
     """Every standard and negative-list item of ``catalog``, in catalog order.
 
+    ``duplicates`` maps identical copies to the file they count as (see
+    :func:`dossier.assign.collapse_copies`): each standard warns about the copies assigned to
+    it, and the copies are listed as such rather than as unassigned.
+
     Raises ConfigError when ``incidents`` names an item the catalog does not have."""
+    duplicates = dict(duplicates or {})
     _check_incidents(catalog, project)
     files = list(files)
     by_path = {f.path: f for f in files}
@@ -136,8 +159,12 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
 
     findings = []
     for std in catalog.items():
-        evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path)
-        findings.append(evaluate_item(std, project, evidence, registers, by_path))
+        evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path, catalog)
+        finding = evaluate_item(std, project, evidence, registers, by_path, catalog)
+        copies = _copy_warnings(assigned.get(std.id, ()))
+        if copies:
+            finding = replace(finding, warnings=finding.warnings + copies)
+        findings.append(finding)
 
     order = {item_id: i for i, item_id in enumerate(catalog.ids())}
     ids_of: dict[str, set[str]] = {}
@@ -145,9 +172,12 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
         for path in f.evidence:
             ids_of.setdefault(path, set()).add(f.id)
     reports = []
+    narrative = (project.narrative_file or "").replace("\\", "/").removeprefix("./")
     for f in files:
         assigned_ids = tuple(sorted(ids_of.get(f.path, ()), key=lambda i: order.get(i, 10**6)))
-        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids))
+        used_as = "申报表“基本情况”" if f.path == narrative and not assigned_ids else None
+        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids,
+                                  duplicates.get(f.path), used_as))
     # A register proving a standard is evidence too: list it like any other file.
     for rel, sheet in registers.sheets().items():
         if rel in by_path or not sheet.found:
@@ -170,7 +200,7 @@ def check_project(project: Project, catalog: Catalog, *, progress=None):
 
     result = index.run_index(project, catalog, progress=progress)
     report = evaluate(catalog, project, result.files, result.assignments, result.manifest_problems,
-                      registers_root=project.root)
+                      registers_root=project.root, duplicates=result.duplicates)
     return report, result
 
 

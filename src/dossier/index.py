@@ -18,21 +18,27 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from dossier import assign as assign_lib
 from dossier import manifest as manifest_lib
 from dossier import store as store_lib
 from dossier import suggest as suggest_lib
 from dossier.office import sha256_or_empty
+from dossier.paths import BAD_NAME, escaped, readable, undecodable
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
+# What one file may cost a reader worker on top of what the worker already holds: a fixed
+# allowance plus a few times the file's own size (read whole, then parsed). A PDF whose
+# content stream inflates without end (1 MB → 2 GB) stops at the limit and is reported,
+# instead of taking a clerk's office PC down with it.
+MEMORY_BASE = 1 << 30
+MEMORY_PER_BYTE = 4
 LEGACY_SUFFIXES = (".doc", ".wps", ".xls", ".et")
 # Files the operating system or Office leaves beside documents; never evidence.
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
-PROJECT_FILES = frozenset({"dossier.yaml", *manifest_lib.NAMES})
-OUTSIDE_LINK = "符号链接指向项目文件夹之外，出于安全考虑未读取"
+OUTSIDE_LINK = "符号链接指向材料文件夹之外，出于安全考虑未读取（请把文件本身复制到材料文件夹中）"
 NO_PERMISSION_DIR = "没有读取此文件夹的权限，其中的文件未读取"
 
 # progress(phase, done, total): phase is "convert" (legacy files through LibreOffice) or "read".
@@ -57,6 +63,8 @@ class IndexResult:
     suggestions: tuple[Suggestion, ...]
     stats: IndexStats = field(default_factory=IndexStats)
     warnings: tuple[str, ...] = ()  # about the project as a whole, e.g. a missing evidence folder
+    # An identical copy (same content) → the file it is counted and bound as.
+    duplicates: Mapping[str, str] = field(default_factory=dict)
 
     def file(self, path: str) -> EvidenceFile | None:
         return next((f for f in self.files if f.path == path), None)
@@ -71,8 +79,9 @@ class IndexResult:
 
     @property
     def unassigned(self) -> tuple[EvidenceFile, ...]:
+        """Files assigned to nothing; an identical copy of another file is not one of them."""
         taken = self.assigned_paths
-        return tuple(f for f in self.files if f.path not in taken)
+        return tuple(f for f in self.files if f.path not in taken and f.path not in self.duplicates)
 
     @property
     def errors(self) -> tuple[EvidenceFile, ...]:
@@ -104,6 +113,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         for rel, disk in resolved.paths.items():
             if rel not in entries:
                 entries[rel] = _Entry(disk)
+        if not resolved.paths and not (root / project.evidence_dir).is_dir():
+            # Nothing to read at all: a typo in evidence_dir, not a county without evidence.
+            from dossier.project import missing_evidence_dir
+
+            raise missing_evidence_dir(project)
 
         fingerprint = reader_fingerprint()
         if store.meta("reader_fingerprint") != fingerprint:
@@ -156,7 +170,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         unopened = {w.path for w in walk_errors}
         by_names, name_problems = assign_lib.name_assignments(catalog, [f.path for f in files if f.path not in unopened])
         assignments = assign_lib.combine(resolved.assignments, by_names)
-        taken = {a.path for a in assignments}
+        assignments, duplicates = assign_lib.collapse_copies(assignments, files)
+        taken = {a.path for a in assignments} | set(duplicates)
         if project.narrative_file:  # the 基本情况 text for the 申报表 is not evidence to place
             taken.add(project.narrative_file.replace("\\", "/"))
         suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
@@ -167,8 +182,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
                        seconds=round(time.perf_counter() - started, 3))
     warnings = ()
     if not (root / project.evidence_dir).is_dir():
-        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在（dossier.yaml 的 evidence_dir），只读取了材料清单中列出的文件",)
-    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings)
+        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在，只读取了材料清单中列出的文件",)
+    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings, duplicates)
 
 
 def load_index(project: Project, catalog: Catalog) -> IndexResult:
@@ -188,20 +203,32 @@ def search(project: Project, terms: list[str], *, limit: int = 200) -> list[stor
 def walk(project: Project) -> dict[str, _Entry]:
     """Every file under the evidence folder, any depth: NFC project-relative path → entry.
 
-    Links are followed only while they stay inside the project; a link leading out is
-    listed with an error and not opened. ``输出/`` is never evidence."""
+    Each real file is read once, under its own name: symbolic links inside the evidence
+    folder are not followed (a link to a file or folder that is already there would count
+    it twice, a link to a parent loops), and a link leading out of the evidence folder is
+    listed with an error and not opened. dossier's own files (输出/, the manifests,
+    dossier.yaml, …; see :func:`dossier.assign.not_evidence`) are never evidence. A name
+    with bytes no encoding can show is listed under a readable form with an error."""
     root = project.root
-    real_root = root.resolve()
     out_dir = project.output_dir.resolve()
     start = root / project.evidence_dir
     entries: dict[str, _Entry] = {}
     if not start.is_dir():
         return entries
+    real_start = Path(os.path.realpath(start))
     visited: set[str] = set()
 
     def rel_of(path: Path) -> tuple[str, str]:
         disk = Path(os.path.relpath(path, root)).as_posix()
         return unicodedata.normalize("NFC", disk), disk
+
+    def add_error(rel: str, disk: str, error: str) -> None:
+        if undecodable(rel):
+            shown = readable(rel)
+            if shown in entries or os.path.lexists(root / shown):
+                shown = escaped(rel)  # the readable spelling names another, real file
+            rel = shown
+        entries[rel] = _Entry(disk, error)
 
     def visit(directory: Path) -> None:
         real = os.path.realpath(directory)
@@ -212,29 +239,31 @@ def walk(project: Project) -> dict[str, _Entry]:
             children = sorted(os.scandir(directory), key=lambda d: d.name)
         except OSError:
             rel, disk = rel_of(directory)
-            entries[rel] = _Entry(disk, NO_PERMISSION_DIR)
+            add_error(rel, disk, NO_PERMISSION_DIR)
             return
         for child in children:
             name = child.name
             if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
                 continue
-            if directory == root and name in PROJECT_FILES:
-                continue  # evidence_dir "." must not turn the settings into evidence
             path = Path(child.path)
             rel, disk = rel_of(path)
+            if assign_lib.not_evidence(project, rel) is not None:
+                continue  # evidence_dir "." must not turn the settings or 输出/ into evidence
             if child.is_symlink():
                 target = Path(os.path.realpath(path))
-                if target != real_root and real_root not in target.parents:
-                    entries[rel] = _Entry(disk, OUTSIDE_LINK)
-                    continue
+                if target != real_start and real_start not in target.parents:
+                    add_error(rel, disk, OUTSIDE_LINK)
+                continue  # inside the evidence folder: the target is read under its own name
             try:
-                is_dir = child.is_dir()
+                is_dir = child.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
             if is_dir:
                 if Path(os.path.realpath(path)) == out_dir:
                     continue
                 visit(path)
+            elif undecodable(rel):
+                add_error(rel, disk, BAD_NAME)
             else:
                 entries[rel] = _Entry(disk)
 
@@ -317,6 +346,41 @@ def _failed(root: Path, disk: str, reason: str) -> EvidenceFile:
                         format=suffix or "unsupported", error=reason)
 
 
+def _address_space() -> int | None:
+    """This process's virtual size in bytes (Linux), or None where it cannot be known."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _limit_memory(root: Path, disk: str) -> None:
+    """Cap this worker's address space for the next file at what it holds now plus the
+    file's allowance. Only workers call this: the limit dies with them."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimit; the time limit still applies
+        return
+    now = _address_space()
+    if now is None:
+        return
+    try:
+        size = os.stat(root / disk).st_size
+    except OSError:
+        size = 0
+    from dossier.readers import MAX_IN_MEMORY
+
+    wanted = now + MEMORY_BASE + MEMORY_PER_BYTE * min(size, MAX_IN_MEMORY)
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ValueError, OSError):
+        pass
+
+
 def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
     while True:
         try:
@@ -326,6 +390,7 @@ def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
         if task is None:
             return
         number, disk = task
+        _limit_memory(root, disk)
         conn.send((number, _read_one(root, disk, legacy_cache)))
 
 
@@ -391,7 +456,7 @@ def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None,
                     finished.append(conn.recv())
                 except (EOFError, OSError):
                     # The reader crashed its process (a native library on a hostile file).
-                    finished.append(retire(conn, "读取此文件时程序异常退出，文件可能已损坏"))
+                    finished.append(retire(conn, "读取此文件时程序异常退出（文件可能已损坏，或读取所需内存超出限制），未计入"))
                     continue
                 feed(conn)
             now = time.monotonic()

@@ -181,13 +181,23 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
         return _read_content(rel, path, suffix, real, data, known, legacy_cache, converted)
     except EvidenceError as e:
         from dossier.readers.pdf import EncryptedPdf
-        return Reading(_failed(rel, e.reason, encrypted=isinstance(e, EncryptedPdf), **known))
+        return Reading(_failed(rel, e.reason, encrypted=isinstance(e, (EncryptedPdf, EncryptedOffice)), **known))
     except Exception as e:  # keep what is known (hash, size) even when a parser surprises us
         return Reading(_failed(rel, _unexpected(e), **known))
 
 
+class EncryptedOffice(EvidenceError):
+    """A password-protected Word/Excel file: nothing can be read without the password."""
+
+
+ENCRYPTED_OFFICE = "文件已加密（设有打开密码），无法读取；请在 Word/WPS/Excel 中去掉打开密码后重新提供"
+
+
 def _read_content(rel, path, suffix, real, data, known, legacy_cache, converted) -> Reading:
     fmt = known["format"]
+    if real == "encrypted":
+        # Whatever its extension, a lie about it is not the clerk's problem here: the password is.
+        raise EncryptedOffice(ENCRYPTED_OFFICE)
     lie = None
     if real not in _EXPECTED[suffix]:
         shown = TYPE_NAMES.get(real, TYPE_NAMES["unknown"])
@@ -219,7 +229,9 @@ def _corrupt_message(suffix: str) -> str:
 
 def _parse(kind: str, data: bytes) -> Content:
     if kind == "pdf":
+        from dossier.readers.guard import check_pdf_streams
         from dossier.readers.pdf import read_pdf
+        check_pdf_streams(data)
         return read_pdf(data)
     if kind == "docx":
         from dossier.readers.word import read_docx
