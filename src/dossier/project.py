@@ -111,6 +111,7 @@ def load(project_dir: Path | str = ".") -> Project:
         narrative_file=narrative_file, self_assessment=data.get("self_assessment", ""),
         incidents=tuple(incidents), request=request, templates=templates, raw=data,
         facts=dict(data.get("facts") or {}),
+        ocr=data.get("ocr", True) is not False,
     )
 
 
