@@ -18,31 +18,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from cli_runner import SAMPLE, invoke
 from hostile_makers import (FORMULA, billion_laughs, circular_alias, encrypted_office, gbk_named,
                             hostile_manifest_csv, html_table_xls, huge_integer, pdf_bomb, zip_bomb_xlsx)
 from evidence_makers import docx_bytes, pdf_bytes
 
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "示范县"
 MEETINGS = "材料/2.1.3 县级会议"
 MEETING_2021 = f"{MEETINGS}/2021-03-15 示范县未成年人保护工作领导小组2021年第一次全体会议纪要.pdf"
 
 
-invoke = None  # the real ``dossier`` entry point (tests/conftest.py's ``cli``), set for each test
-
-
-@pytest.fixture(autouse=True)
-def _entry_point(cli):
-    global invoke
-    invoke = cli
-
-
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory) -> Path:
-    from dossier.check import run_check
-
     root = tmp_path_factory.mktemp("hostile") / "示范县"
     shutil.copytree(SAMPLE, root)
-    run_check(root)  # index once; each test's copy then reads only what it adds
+    assert invoke("check", root).exit_code == 1  # the sample has gaps on purpose; each copy reads only what it adds
     return root
 
 
