@@ -19,7 +19,7 @@ from typing import Callable, Mapping
 import pikepdf
 
 from dossier import atomic, office
-from dossier.binder import concat, drawn, frontmatter, geometry, pages
+from dossier.binder import concat, drawn, frontmatter, geometry, ocrlayer, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
 from dossier.dates import fmt_cn
@@ -128,11 +128,14 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
         stats.converted += not result.cached
         return result.output
 
+    # Scans the index OCR'd are bound from a copy: upright, with the recognised text laid over.
+    recognised = ocrlayer.lookup(cache_dir.parent, [s.sha256 for s in usable if s.format in ("pdf", "image")])
+
     def checked_pdf(src: Source) -> Path:
         reason = damage(src.file, src.sha256, cache_dir)
         if reason:
             raise EvidenceError(reason)
-        return src.file
+        return ocrlayer.searchable(src, recognised, cache_dir)
 
     for src in usable:
         if src.format in OFFICE_FORMATS:
@@ -142,7 +145,11 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             stats.pdfs += 1
             take(src, lambda: checked_pdf(src), True)
     for src in usable:
-        if src.format == "image":
+        if src.format == "image" and src.sha256 in recognised and ocrlayer.is_document(recognised[src.sha256]):
+            done += 1
+            stats.pdfs += 1
+            take(src, lambda: ocrlayer.searchable(src, recognised, cache_dir), True)
+        elif src.format == "image":
             done += 1
             photo = drawn.Photo(src.file, captions.get(src.path, src.path))
             digest = src.sha256 or office.sha256_or_empty(src.file)
