@@ -128,8 +128,8 @@ class Outcome:
     evidence: list[str] = field(default_factory=list)  # registers that prove the standard
     violated: bool = False
 
-    def problem(self, code: str, message: str) -> None:
-        self.problems.append(Problem(code, message))
+    def problem(self, code: str, message: str, **facts) -> None:
+        self.problems.append(Problem(code, message, facts))
 
     def warn(self, code: str, message: str) -> None:
         p = Problem(code, message)
@@ -219,7 +219,7 @@ def _roster(rule: Rule, ctx: Context, out: Outcome) -> tuple[str, ...] | None:
     names = ctx.project.units.get(key) if ctx.project.units else None
     if not names:
         out.problem("roster-missing", f"dossier.yaml 未填写 units.{key}（{unit_label(key)}名单），"
-                                      f"无法检查{unit_label(key)}的材料；请在 units.{key} 中列出全部{unit_label(key)}")
+                                      f"无法检查{unit_label(key)}的材料；请在 units.{key} 中列出全部{unit_label(key)}", unit_name=unit_label(key))
         return None
     return names
 
@@ -265,7 +265,8 @@ def count_per_period(rule: Rule, ctx: Context) -> Outcome:
     for s in slices:
         n = sum(1 for e in pool if s.holds(e.date))
         if n < rule.get("min"):
-            out.problem(code, _count_text(s.label, n, _what(rule), rule.get("min")))
+            out.problem(code, _count_text(s.label, n, _what(rule), rule.get("min")),
+                        period=s.label, count=n, need=rule.get("min"), kind=_what(rule))
     return out
 
 
@@ -287,7 +288,8 @@ def count_per_unit_per_period(rule: Rule, ctx: Context) -> Outcome:
             if n < need:
                 short.setdefault(n, []).append(unit)
         for n in sorted(short):
-            out.problem(code, _count_text(f"{_names(short[n])}{s.label}", n, _what(rule), need))
+            out.problem(code, _count_text(f"{_names(short[n])}{s.label}", n, _what(rule), need),
+                        units=_names(short[n]), period=s.label, count=n, need=need, kind=_what(rule))
     return out
 
 
@@ -304,7 +306,9 @@ def unit_coverage(rule: Rule, ctx: Context) -> Outcome:
     if Fraction(covered, total) < ratio:
         label = rule.get("label") or rule.get("kind") or "相关"
         need = "全部" if ratio >= 1 else f"≥{percent(float(ratio))}"
-        out.problem("coverage-below", f"{_names(lacking)}未见{label}材料（{covered}/{total}，需{need}）")
+        out.problem("coverage-below", f"{_names(lacking)}未见{label}材料（{covered}/{total}，需{need}）",
+                    units=_names(lacking), label=label, covered=covered, total=total,
+                    ratio=percent(float(ratio)), unit_name=unit_label(rule.get("units")))
     return out
 
 
@@ -324,7 +328,7 @@ def distinct_units(rule: Rule, ctx: Context) -> Outcome:
             msg = f"材料仅涉及{len(units)}个{label}（{'、'.join(units.values())}），需至少{need}个不同的{label}"
         else:
             msg = f"材料未涉及任何{label}（未填写主体），需至少{need}个不同的{label}"
-        out.problem("too-few-units", msg)
+        out.problem("too-few-units", msg, count=len(units), need=need, label=label)
     return out
 
 
@@ -336,14 +340,14 @@ def training_register(rule: Rule, ctx: Context) -> Outcome:
     reg = ctx.registers.training(rel)
     if not reg.sheet.found:
         why = reg.sheet.error or f"未找到 {rel}"
-        out.problem("register-missing", f"{why}，无法核对{role_text}的入职培训和轮训情况")
+        out.problem("register-missing", f"{why}，无法核对{role_text}的入职培训和轮训情况", roles=role_text)
         return out
     if reg.sheet.error:
-        out.problem("register-unreadable", f"{rel} 无法读取：{reg.sheet.error}")
+        out.problem("register-unreadable", f"{rel} 无法读取：{reg.sheet.error}", roles=role_text)
         return out
     rows = reg.of_roles(roles)
     if not rows:
-        out.problem("register-no-rows", f"{rel} 中没有岗位为{role_text}的人员")
+        out.problem("register-no-rows", f"{rel} 中没有岗位为{role_text}的人员", roles=role_text)
         return out
     out.evidence.append(rel)
     ctx.registers.used.setdefault(rel, []).append(ctx.standard.id)
@@ -368,11 +372,13 @@ def training_register(rule: Rule, ctx: Context) -> Outcome:
             if not any(t <= deadline for t in trained):
                 late = [t for t in trained if t > deadline]
                 if late:
-                    out.problem("onboarding-late", f"{who} {appointed} 任职，{late[0]} 才参加入职培训，超过{months}个月")
+                    out.problem("onboarding-late", f"{who} {appointed} 任职，{late[0]} 才参加入职培训，超过{months}个月",
+                                who=who, appointed=appointed, trained=late[0], months=months)
                 elif as_of(p) and deadline >= as_of(p):
                     out.warn("onboarding-pending", f"{who} {appointed} 任职，入职培训期限 {deadline} 尚未到，请按时培训")
                 else:
-                    out.problem("onboarding-missing", f"{who} {appointed} 任职，未见入职培训记录（应不晚于 {deadline}）")
+                    out.problem("onboarding-missing", f"{who} {appointed} 任职，未见入职培训记录（应不晚于 {deadline}）",
+                                who=who, appointed=appointed, deadline=deadline, months=months)
         if rule.get("yearly"):
             for s in years:
                 if appointed and s.year <= appointed.year:
@@ -386,15 +392,19 @@ def training_register(rule: Rule, ctx: Context) -> Outcome:
                 course = f"（{r.course}）" if r.course else ""
                 if not r.total_hours or r.child_hours is None:
                     out.problem("hours-missing", f"{who} {r.trained} 培训{course}未填写总课时或儿童社会工作课时，"
-                                                 f"无法核对儿童社会工作课时占比（第{r.row}行）")
+                                                 f"无法核对儿童社会工作课时占比（第{r.row}行）",
+                                who=who, trained=r.trained, course=r.course)
                     continue
                 share = Fraction(str(r.child_hours)) / Fraction(str(r.total_hours))
                 if share < Fraction(str(ratio)):
                     out.problem("child-hours-low", f"{who} {r.trained} 培训{course}儿童社会工作课时 "
                                                    f"{r.child_hours:g}/{r.total_hours:g}（{float(share) * 100:.4g}%），"
-                                                   f"需≥{percent(ratio)}")
+                                                   f"需≥{percent(ratio)}",
+                                who=who, trained=r.trained, course=r.course, share=f"{float(share) * 100:.4g}%",
+                                ratio=percent(ratio))
     for year in sorted(yearly_missing):
-        out.problem("yearly-training-missing", f"{_names(yearly_missing[year])} {year}年未参加轮训，需每年至少轮训1次")
+        out.problem("yearly-training-missing", f"{_names(yearly_missing[year])} {year}年未参加轮训，需每年至少轮训1次",
+                    who=_names(yearly_missing[year]), year=year)
     return out
 
 
@@ -417,7 +427,7 @@ def register_deadline(rule: Rule, ctx: Context) -> Outcome:
               if not found]
     if absent:
         ctx.registers.add_problem(ManifestProblem(rel, 1, f"缺少表头“{'、'.join(absent)}”，无法核对期限"))
-        out.problem("register-columns", f"{rel} 缺少“{'、'.join(absent)}”列，无法核对期限")
+        out.problem("register-columns", f"{rel} 缺少“{'、'.join(absent)}”列，无法核对期限", columns="、".join(absent))
         return out
     wd, days = rule.get("working_days"), rule.get("days")
     limit = f"{wd}个工作日" if wd else f"{days}日"
@@ -438,10 +448,12 @@ def register_deadline(rule: Rule, ctx: Context) -> Outcome:
         if end is not None:
             if end > deadline:
                 out.problem("deadline-exceeded", f"{who}：{start_col} {start}，{end_col} {end}，超过{limit}"
-                                                 f"（应不晚于 {deadline}）")
+                                                 f"（应不晚于 {deadline}）",
+                            start=start, end=end, start_label=start_col, end_label=end_col, limit=limit)
         elif today and today > deadline:
             out.problem("deadline-exceeded", f"{who}：{start_col} {start}，未填{end_col}，已超过{limit}"
-                                             f"（应不晚于 {deadline}）")
+                                             f"（应不晚于 {deadline}）",
+                        start=start, end=None, start_label=start_col, end_label=end_col, limit=limit)
         else:
             out.warn("deadline-pending", f"{who}：{start_col} {start}，{end_col}应不晚于 {deadline}")
     return out
@@ -462,7 +474,8 @@ def incident_lookback(rule: Rule, ctx: Context) -> Outcome:
         if reference is None or start <= inc.date <= reference:
             what = f"（{inc.summary}）" if inc.summary else ""
             window = f"申报前{years}年内（{start} 至 {reference}）" if reference else f"申报前{years}年内"
-            out.problem("incident-in-window", f"{inc.date} 发生事件{what}，在{window}，不予推荐")
+            out.problem("incident-in-window", f"{inc.date} 发生事件{what}，在{window}，不予推荐",
+                        date=inc.date, summary=inc.summary or "", years=years)
             out.violated = True
     return out
 
@@ -472,5 +485,5 @@ def declaration(rule: Rule, ctx: Context) -> Outcome:
     out = Outcome()
     kind = rule.get("kind")
     if not ctx.usable(kind):
-        out.problem("no-declaration", f"未见“{kind}”类材料，需提供{kind}作为声明")
+        out.problem("no-declaration", f"未见“{kind}”类材料，需提供{kind}作为声明", kind=kind)
     return out
