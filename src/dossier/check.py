@@ -15,16 +15,17 @@ from dossier import project as project_lib
 from dossier.errors import ConfigError
 from dossier.records import (Assignment, Catalog, CheckReport, Evidence, EvidenceFile, FileReport, Finding,
                              ManifestProblem, Problem, Project, Standard)
-from dossier.rules import Context, Outcome, Registers, applies, evaluate_rule
+from dossier.rules import Context, Outcome, Registers, applies, evaluate_rule, per_period
 
 # A file assigned twice to one standard counts once; its facts come from the most
 # explicit assignment (a manifest row states them, a name or register only implies them).
 _SOURCE_RANK = {"manifest": 0, "name": 1, "register": 2}
-PERIOD_RULES = ("count_per_period", "count_per_unit_per_period")
 
 
-def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str, EvidenceFile]) -> list[Evidence]:
-    """One :class:`Evidence` per file assigned to ``item_id``; manifest columns override the file."""
+def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str, EvidenceFile],
+                   catalog: Catalog | None = None) -> list[Evidence]:
+    """One :class:`Evidence` per file assigned to ``item_id``; manifest columns override the file.
+    With ``catalog``, a file's inferred kind is the scheme's (:meth:`Catalog.kind_of`)."""
     by_path: dict[str, list[Assignment]] = {}
     for a in assigned:
         by_path.setdefault(a.path, []).append(a)
@@ -40,10 +41,14 @@ def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str
                     return value
             return fallback
 
+        title = pick("title", f.title if f and f.title else Path(path).stem)
+        inferred = f.kind if f else ""
+        if f is not None and catalog is not None and catalog.kind_specs:
+            inferred = catalog.kind_of(title, inferred, f.format, f.text if any(k.match for k in catalog.kind_specs) else "")
         merged.append(Evidence(
             path=path, indicator=item_id,
-            title=pick("title", f.title if f and f.title else Path(path).stem),
-            kind=pick("kind", f.kind if f else ""),
+            title=title,
+            kind=pick("kind", inferred),
             date=pick("date", f.date if f else None),
             unit=pick("unit"),
             source=group[0].source,
@@ -63,7 +68,7 @@ def _check_incidents(catalog: Catalog, project: Project) -> None:
 
 
 def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile]) -> list[Problem]:
-    counts_by_period = any(r.type in PERIOD_RULES for r in std.rules)
+    counts_by_period = any(per_period(r) for r in std.rules)
     warnings = []
     for e in evidence:
         if e.usable and e.date is None:
@@ -75,9 +80,9 @@ def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str,
 
 
 def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], registers: Registers,
-                  files: dict[str, EvidenceFile]) -> Finding:
+                  files: dict[str, EvidenceFile], catalog: Catalog | None = None) -> Finding:
     """The status of one standard or negative-list item, with its problems and warnings."""
-    ctx = Context(std, project, tuple(evidence), registers)
+    ctx = Context(std, project, tuple(evidence), registers, catalog)
     paths = [e.path for e in evidence]
     applicable = applies(std.applies_when, project)
     if applicable is False:
@@ -104,14 +109,15 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
         else:
             problems = list(total.problems)
             if not usable and not any(p.code == "no-declaration" for p in problems):
-                problems.append(Problem("no-declaration", "未见声明材料（承诺书）", {"kind": "承诺书"}))
+                problems.append(Problem("no-declaration", f"未见声明材料（{'、'.join(std.kinds) or '承诺书'}）",
+                                        {"kind": "、".join(std.kinds) or "承诺书"}))
             status = "undeclared" if problems else "declared"
         return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
 
     problems = list(total.problems)
     if not all_paths:
         status = "missing"
-        kinds = "、".join(std.kinds) or "证明材料"
+        kinds = std.supply or "、".join(std.kinds) or "证明材料"
         problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）", {"kinds": kinds}))
     elif not usable:
         status = "partial"
@@ -137,8 +143,8 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
 
     findings = []
     for std in catalog.items():
-        evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path)
-        findings.append(evaluate_item(std, project, evidence, registers, by_path))
+        evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path, catalog)
+        findings.append(evaluate_item(std, project, evidence, registers, by_path, catalog))
 
     order = {item_id: i for i, item_id in enumerate(catalog.ids())}
     ids_of: dict[str, set[str]] = {}

@@ -7,9 +7,19 @@ import re
 import unicodedata
 from typing import Iterable
 
-ID_SHAPE = re.compile(r"^(?:\d+\.\d+\.\d+|[Nn]\d+)$")
+ID_SHAPE = re.compile(r"^(?:\d+(?:\.\d+){1,3}|[Nn]\d+)$")
 # An ID at the start of a file or folder name, followed by a separator (CONTRACT.md §3).
 NAME_PREFIX = re.compile(r"^\s*(\d+\.\d+\.\d+|[Nn]\d+)(?=[ _\-、.]|$)")
+_PREFIXES: dict[int, re.Pattern] = {3: NAME_PREFIX}
+
+
+def name_prefix(levels: int = 3) -> re.Pattern:
+    """NAME_PREFIX for a catalog whose standards have ``levels`` numbers (2 → ``3.2``,
+    4 → ``1.2.3.4``): a name starting with a shorter or longer number is not an ID there."""
+    if levels not in _PREFIXES:
+        number = r"\.".join([r"\d+"] * levels)
+        _PREFIXES[levels] = re.compile(rf"^\s*({number}|[Nn]\d+)(?=[ _\-、.]|$)")
+    return _PREFIXES[levels]
 LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
@@ -29,7 +39,8 @@ def nearest(wrong: str, valid: Iterable[str], n: int = 3) -> list[str]:
     """Valid IDs close to ``wrong``: the same sub-item's first, then by spelling."""
     valid = list(valid)
     parts = wrong.split(".")
-    same_sub = [v for v in valid if len(parts) == 3 and v.rsplit(".", 1)[0] == ".".join(parts[:2])]
+    same_sub = [v for v in valid if len(parts) >= 2 and "." in v
+                and v.rsplit(".", 1)[0] == ".".join(parts[:-1])]
     if same_sub:
         return same_sub[:max(n, len(same_sub))] if len(same_sub) <= 8 else same_sub[:8]
     return difflib.get_close_matches(wrong, valid, n=n, cutoff=0.5)

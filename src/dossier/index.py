@@ -25,14 +25,14 @@ from dossier import manifest as manifest_lib
 from dossier import store as store_lib
 from dossier import suggest as suggest_lib
 from dossier.office import sha256_or_empty
+from dossier.paths import BAD_NAME, escaped, readable, undecodable
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
 LEGACY_SUFFIXES = (".doc", ".wps", ".xls", ".et")
 # Files the operating system or Office leaves beside documents; never evidence.
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
-PROJECT_FILES = frozenset({"dossier.yaml", *manifest_lib.NAMES})
-OUTSIDE_LINK = "符号链接指向项目文件夹之外，出于安全考虑未读取"
+OUTSIDE_LINK = "符号链接指向材料文件夹之外，出于安全考虑未读取（请把文件本身复制到材料文件夹中）"
 NO_PERMISSION_DIR = "没有读取此文件夹的权限，其中的文件未读取"
 
 # progress(phase, done, total): phase is "convert" (legacy files through LibreOffice) or "read".
@@ -104,6 +104,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         for rel, disk in resolved.paths.items():
             if rel not in entries:
                 entries[rel] = _Entry(disk)
+        if not resolved.paths and not (root / project.evidence_dir).is_dir():
+            # Nothing to read at all: a typo in evidence_dir, not a county without evidence.
+            from dossier.project import missing_evidence_dir
+
+            raise missing_evidence_dir(project)
 
         fingerprint = reader_fingerprint()
         if store.meta("reader_fingerprint") != fingerprint:
@@ -167,7 +172,7 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
                        seconds=round(time.perf_counter() - started, 3))
     warnings = ()
     if not (root / project.evidence_dir).is_dir():
-        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在（dossier.yaml 的 evidence_dir），只读取了材料清单中列出的文件",)
+        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在，只读取了材料清单中列出的文件",)
     return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings)
 
 
@@ -188,20 +193,32 @@ def search(project: Project, terms: list[str], *, limit: int = 200) -> list[stor
 def walk(project: Project) -> dict[str, _Entry]:
     """Every file under the evidence folder, any depth: NFC project-relative path → entry.
 
-    Links are followed only while they stay inside the project; a link leading out is
-    listed with an error and not opened. ``输出/`` is never evidence."""
+    Each real file is read once, under its own name: symbolic links inside the evidence
+    folder are not followed (a link to a file or folder that is already there would count
+    it twice, a link to a parent loops), and a link leading out of the evidence folder is
+    listed with an error and not opened. dossier's own files (输出/, the manifests,
+    dossier.yaml, …; see :func:`dossier.assign.not_evidence`) are never evidence. A name
+    with bytes no encoding can show is listed under a readable form with an error."""
     root = project.root
-    real_root = root.resolve()
     out_dir = project.output_dir.resolve()
     start = root / project.evidence_dir
     entries: dict[str, _Entry] = {}
     if not start.is_dir():
         return entries
+    real_start = Path(os.path.realpath(start))
     visited: set[str] = set()
 
     def rel_of(path: Path) -> tuple[str, str]:
         disk = Path(os.path.relpath(path, root)).as_posix()
         return unicodedata.normalize("NFC", disk), disk
+
+    def add_error(rel: str, disk: str, error: str) -> None:
+        if undecodable(rel):
+            shown = readable(rel)
+            if shown in entries or os.path.lexists(root / shown):
+                shown = escaped(rel)  # the readable spelling names another, real file
+            rel = shown
+        entries[rel] = _Entry(disk, error)
 
     def visit(directory: Path) -> None:
         real = os.path.realpath(directory)
@@ -212,29 +229,31 @@ def walk(project: Project) -> dict[str, _Entry]:
             children = sorted(os.scandir(directory), key=lambda d: d.name)
         except OSError:
             rel, disk = rel_of(directory)
-            entries[rel] = _Entry(disk, NO_PERMISSION_DIR)
+            add_error(rel, disk, NO_PERMISSION_DIR)
             return
         for child in children:
             name = child.name
             if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
                 continue
-            if directory == root and name in PROJECT_FILES:
-                continue  # evidence_dir "." must not turn the settings into evidence
             path = Path(child.path)
             rel, disk = rel_of(path)
+            if assign_lib.not_evidence(project, rel) is not None:
+                continue  # evidence_dir "." must not turn the settings or 输出/ into evidence
             if child.is_symlink():
                 target = Path(os.path.realpath(path))
-                if target != real_root and real_root not in target.parents:
-                    entries[rel] = _Entry(disk, OUTSIDE_LINK)
-                    continue
+                if target != real_start and real_start not in target.parents:
+                    add_error(rel, disk, OUTSIDE_LINK)
+                continue  # inside the evidence folder: the target is read under its own name
             try:
-                is_dir = child.is_dir()
+                is_dir = child.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
             if is_dir:
                 if Path(os.path.realpath(path)) == out_dir:
                     continue
                 visit(path)
+            elif undecodable(rel):
+                add_error(rel, disk, BAD_NAME)
             else:
                 entries[rel] = _Entry(disk)
 

@@ -106,6 +106,7 @@ def load(project_dir: Path | str = ".") -> Project:
         population=data.get("population"), units=units, narrative=narrative,
         narrative_file=narrative_file, self_assessment=data.get("self_assessment", ""),
         incidents=tuple(incidents), request=request, templates=templates, raw=data,
+        facts=dict(data.get("facts") or {}),
     )
 
 
@@ -115,6 +116,21 @@ def open_project(project_dir: Path | str = ".") -> tuple[Project, Catalog]:
 
     project = load(project_dir)
     return project, catalog_lib.load(project.catalog, base=project.root)
+
+
+def missing_evidence_dir(project: Project) -> ConfigError:
+    """The exit-2 error for an evidence folder that is not there, naming the key and line."""
+    path = project.root / project.evidence_dir
+    what = "不是文件夹" if path.exists() else "不存在"
+    line = None
+    if "evidence_dir" in project.raw:
+        try:
+            line = yamlio.read_yaml(project.config_path, what="项目设置")[1].line(("evidence_dir",))
+        except ConfigError:
+            line = None
+    return ConfigError(f"材料文件夹 {project.evidence_dir} {what}，材料清单中也没有列出可用的文件；"
+                       "请检查拼写，或新建该文件夹并放入证明材料", path=str(project.config_path), line=line,
+                       key="evidence_dir" if "evidence_dir" in project.raw else "evidence_dir（未填写，默认为 材料）")
 
 
 def _dig(data: Any, key: tuple) -> Any:
@@ -140,6 +156,9 @@ def _read_roster(root: Path, spec: dict, fail) -> tuple[str, ...]:
     try:
         from python_calamine import CalamineWorkbook
 
+        from dossier.readers.guard import check_workbook_file
+
+        check_workbook_file(path)
         book = CalamineWorkbook.from_path(str(path))
         sheet = spec.get("sheet") or book.sheet_names[0]
         rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

@@ -13,7 +13,52 @@ from typing import Any, Iterator, Mapping
 
 # --------------------------------------------------------------------------- catalog
 
+# The nine kinds dossier infers by itself (readers/vocabulary.yaml, CONTRACT.md §3); a
+# catalog may declare more (``kinds:`` with ``match`` words), see :class:`KindSpec`.
 MATERIAL_KINDS = ("制度文件", "会议纪要", "培训记录", "经费文件", "工作台账", "活动记录", "照片", "承诺书", "其他")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A material kind as a catalog declares it: ``match`` are words (regular expressions)
+    that, found in a file's title, make it this kind; ``formats`` are file formats (image,
+    pdf, docx, xlsx …) that are this kind unless their title says otherwise."""
+
+    name: str
+    match: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RosterSpec:
+    """A roster (``units.<key>`` of dossier.yaml) as a catalog describes it."""
+
+    key: str
+    label: str  # what a member is called: 乡镇（街道）
+    note: str = ""
+    example: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A project fact ``applies_when`` may test (``population``, ``facts.<key>``)."""
+
+    key: str
+    label: str
+    type: str = "number"  # number | boolean
+    example: Any = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    """A register (台账) a catalog's rules read: its file, name and header spellings."""
+
+    file: str
+    label: str = ""
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    hours_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +96,8 @@ class Standard:
     category_id: str = ""
     subitem_id: str = ""
     negative: bool = False
+    score: float | None = None  # 分值, when the scheme scores its standards
+    supply: str = ""  # what to supply when it has no evidence (default: its kinds)
 
     def rules_of(self, type_: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.type == type_)
@@ -58,9 +105,10 @@ class Standard:
 
 @dataclass(frozen=True)
 class SubItem:
-    id: str  # "2.1"
+    id: str  # "2.1" ("2.1.3" in a four-level catalog; "2" in a two-level one, unnamed)
     name: str  # 组织协调
     standards: tuple[Standard, ...]
+    section: str = ""  # four levels: the second-level name this third-level group sits in
 
 
 @dataclass(frozen=True)
@@ -87,6 +135,59 @@ class Catalog:
     form: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # file the catalog was read from
     sha256: str = ""  # of that file: a changed catalog re-resolves assignments
+    kind_specs: tuple[KindSpec, ...] = ()
+    units: Mapping[str, RosterSpec] = field(default_factory=dict)
+    facts: Mapping[str, FactSpec] = field(default_factory=dict)
+    registers: Mapping[str, RegisterSpec] = field(default_factory=dict)
+    supply: Mapping[str, str] = field(default_factory=dict)  # problem code → what to supply
+    levels: int = 3  # ID levels: 2 (C.N), 3 (C.S.N) or 4 (C.S.G.N)
+    numbering: str = ""  # the numbering rule in words, as the file states it
+    documents: Mapping[str, Any] = field(default_factory=dict)  # wording of the generated documents
+    init: Mapping[str, Any] = field(default_factory=dict)  # dossier init's defaults
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind_names(self) -> tuple[str, ...]:
+        """Every kind valid in this scheme: dossier's nine, then the catalog's own."""
+        extra = [k for k in self.kinds if k not in MATERIAL_KINDS]
+        return MATERIAL_KINDS + tuple(dict.fromkeys(extra))
+
+    @property
+    def scored(self) -> bool:
+        return any(s.score is not None for s in self.standards)
+
+    @property
+    def total_score(self) -> float:
+        return sum(s.score or 0 for s in self.standards)
+
+    @property
+    def title_words(self) -> tuple[str, ...]:
+        """Words a document title line must not split (``documents.keep_together``)."""
+        return tuple(self.documents.get("keep_together") or ())
+
+    def kind_of(self, title: str, inferred: str, format: str = "", text: str = "") -> str:
+        """The kind of a file in this scheme: the first declared kind whose ``match`` words
+        appear in the title; else the kind dossier inferred, if this scheme has it; else a
+        declared kind for the file's format, a declared kind whose words the text shows, or
+        其他. A catalog without ``match`` words keeps dossier's inference unchanged."""
+        specs = [k for k in self.kind_specs if k.match or k.formats]
+        if not specs:
+            return inferred
+        import re
+
+        for k in specs:
+            if k.match and any(re.search(w, title or "") for w in k.match):
+                return k.name
+        for k in specs:
+            if format and format.lower() in k.formats:
+                return k.name
+        if inferred and inferred != "其他":
+            return inferred
+        head = (text or "")[:4000]
+        for k in specs:
+            if k.match and any(re.search(w, head) for w in k.match):
+                return k.name
+        return inferred or "其他"
 
     @property
     def standards(self) -> tuple[Standard, ...]:
@@ -173,6 +274,7 @@ class Project:
     request: Request
     templates: Mapping[str, str]
     raw: Mapping[str, Any] = field(default_factory=dict)
+    facts: Mapping[str, Any] = field(default_factory=dict)  # dossier.yaml ``facts:`` for applies_when
 
     @property
     def output_dir(self) -> Path:

@@ -33,6 +33,22 @@ TRAINING_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "child_hours": ("儿童社会工作课时", "儿童社会工作相关课时", "儿童社会工作课程课时"),
 }
 TRAINING_REQUIRED = ("name", "role", "trained")
+# The column a training rule weighs against 总课时 (``min_child_hours_ratio``); a catalog
+# names another with the rule's ``hours_column`` or its register's ``columns.topic_hours``.
+TOPIC_HOURS = "child_hours"
+
+
+def training_columns(columns: Mapping[str, Any] | None = None,
+                     hours_column: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The header spellings per field: the contract's defaults, overridden by a catalog's
+    register definition (``topic_hours`` is the catalog's name for the subject-hours field)."""
+    cols = dict(TRAINING_COLUMNS)
+    for key, aliases in (columns or {}).items():
+        key = TOPIC_HOURS if key == "topic_hours" else key
+        cols[key] = (aliases,) if isinstance(aliases, str) else tuple(aliases)
+    if hours_column and hours_column not in cols[TOPIC_HOURS]:
+        cols[TOPIC_HOURS] = (hours_column,)
+    return cols
 
 @dataclass(frozen=True)
 class Sheet:
@@ -79,6 +95,9 @@ def read_sheet(root: Path, rel: str) -> Sheet:
     try:
         from python_calamine import CalamineWorkbook
 
+        from dossier.readers.guard import check_workbook_file
+
+        check_workbook_file(path)  # zip-bomb limits, as for evidence workbooks
         book = CalamineWorkbook.from_path(str(path))
         if not book.sheet_names:
             return Sheet(rel, True, "台账中没有工作表")
@@ -129,20 +148,23 @@ def column(sheet: Sheet, aliases: tuple[str, ...]) -> str | None:
     return next((norm(a) for a in aliases if norm(a) in present), None)
 
 
-def load_training_register(root: Path, rel: str = TRAINING_REGISTER) -> TrainingRegister:
+def load_training_register(root: Path, rel: str = TRAINING_REGISTER, *, columns: Mapping[str, Any] | None = None,
+                           hours_column: str | None = None) -> TrainingRegister:
     """Read the training register into records; bad rows become problems with row numbers."""
     sheet = read_sheet(root, rel)
     if not sheet.found:
         return TrainingRegister(sheet)
     if sheet.error:
         return TrainingRegister(sheet, (), (ManifestProblem(rel, None, sheet.error),))
-    records, problems = training_records(sheet)
+    records, problems = training_records(sheet, training_columns(columns, hours_column))
     return TrainingRegister(sheet, records, problems)
 
 
-def training_records(sheet: Sheet) -> tuple[tuple[TrainingRecord, ...], tuple[ManifestProblem, ...]]:
-    cols = {key: column(sheet, aliases) for key, aliases in TRAINING_COLUMNS.items()}
-    absent = [TRAINING_COLUMNS[k][0] for k in TRAINING_REQUIRED if cols[k] is None]
+def training_records(sheet: Sheet, spellings: Mapping[str, tuple[str, ...]] | None = None
+                     ) -> tuple[tuple[TrainingRecord, ...], tuple[ManifestProblem, ...]]:
+    spellings = spellings or TRAINING_COLUMNS
+    cols = {key: column(sheet, aliases) for key, aliases in spellings.items()}
+    absent = [spellings[k][0] for k in TRAINING_REQUIRED if cols[k] is None]
     if absent:
         found = "、".join(h for h in sheet.headers if h) or "无"
         return (), (ManifestProblem(sheet.path, 1, f"缺少表头“{'、'.join(absent)}”（现有表头：{found}），整张台账无法使用"),)
@@ -175,7 +197,7 @@ def training_records(sheet: Sheet) -> tuple[tuple[TrainingRecord, ...], tuple[Ma
             hours[key] = value
         if (hours["total_hours"] is not None and hours["child_hours"] is not None
                 and hours["child_hours"] > hours["total_hours"]):
-            reasons.append(f"儿童社会工作课时 {hours['child_hours']:g} 大于总课时 {hours['total_hours']:g}")
+            reasons.append(f"{spellings[TOPIC_HOURS][0]} {hours['child_hours']:g} 大于总课时 {hours['total_hours']:g}")
         if reasons:
             problems.append(ManifestProblem(sheet.path, row_no, "；".join(reasons) + "，已跳过该行"))
             continue

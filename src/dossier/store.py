@@ -22,13 +22,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from dossier.errors import DossierError, OutputError
+from dossier.errors import OutputError, ProjectBusy  # noqa: F401  (ProjectBusy: re-exported)
+from dossier import lock as lock_lib
 from dossier.records import EvidenceFile, Suggestion
 
 SCHEMA_VERSION = "1"
 DB_NAME = "index.sqlite"
-LOCK_NAME = "index.lock"
-BUSY_MESSAGE = "另一个 dossier 正在处理此项目，请稍候再试"
+LOCK_NAME = lock_lib.LOCK_NAME
+BUSY_MESSAGE = lock_lib.BUSY_MESSAGE
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,10 +80,6 @@ CREATE TABLE IF NOT EXISTS suggestions (
 """
 
 
-class ProjectBusy(DossierError):
-    """Another dossier process holds the project's index lock."""
-
-
 @dataclass(frozen=True)
 class Stamp:
     """What identifies a file's content cheaply: size and mtime; sha256 as a second check."""
@@ -107,55 +104,16 @@ class SearchHit:
 
 @contextlib.contextmanager
 def project_lock(state_dir: Path) -> Iterator[None]:
-    """An exclusive lock file beside the index: a second run is told at once, not left waiting
-    behind a run that may take minutes."""
-    path = state_dir / LOCK_NAME
+    """The project lock (:mod:`dossier.lock`) for the index: a second run is told at once, not
+    left waiting behind a run that may take minutes."""
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+b")
+        if not os.access(state_dir, os.W_OK):
+            raise PermissionError(13, "只读")
     except OSError as e:
         raise OutputError(f"无法在 {state_dir} 中建立索引（{e.strerror or e}）；请检查项目文件夹是否可写") from None
-    try:
-        if not _try_lock(handle):
-            raise ProjectBusy(BUSY_MESSAGE)
-        try:
-            yield
-        finally:
-            _unlock(handle)
-    finally:
-        handle.close()
-
-
-def _try_lock(handle) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-
-
-def _unlock(handle) -> None:
-    try:
-        import fcntl
-    except ImportError:
-        import msvcrt
-
-        with contextlib.suppress(OSError):
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with lock_lib.lock_state_dir(state_dir):
+        yield
 
 
 # --------------------------------------------------------------------------- store

@@ -73,7 +73,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
 
 
 def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path, stats: BindStats,
-            progress: Progress | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
+            progress: Progress | None = None, workdir: Path | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
     """Turn every source into pages. Returns pages per path, the reason per left-out path,
     and the PDFs opened (to close after saving)."""
     _raise_fd_limit()
@@ -99,7 +99,8 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             _tick(progress, "转换", done, total)
 
         hashes = {s.file: s.sha256 for s in office_sources if s.sha256}
-        converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step)
+        converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step,
+                                   scratch_dir=workdir)
 
     def take(src: Source, pdf_of: Callable[[], Path], fit: bool) -> bool:
         try:
@@ -342,7 +343,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     if captions is None:
         captions = captions_for(plan)
     ready, problems, opened = prepare([sources[p] for p in needed if p in sources], captions, cache_dir,
-                                      stats, progress)
+                                      stats, progress, workdir)
     for p in needed:
         if p not in sources and p not in ready:
             problems[p] = "文件不在证明材料中"
@@ -422,7 +423,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
 
 def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], target: Path, *, cache_dir: Path,
           captions: Mapping[str, str], progress: Progress | None = None,
-          stats: BindStats | None = None) -> BindResult | None:
+          stats: BindStats | None = None, workdir: Path | None = None) -> BindResult | None:
     """Rebind only the ``changed`` files into a copy of the ``previous`` dossier, written to
     ``target``: when each of them is still readable and still has exactly the pages it had,
     no page number moves, so the 目录, its links, the bookmarks and the labels stay true and
@@ -434,7 +435,7 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
     stats = stats if stats is not None else BindStats()
     clock = time.perf_counter()
     sources = [changed[p] for p in sorted(changed)]
-    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress)
+    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress, workdir)
     stats.seconds["转换"] = time.perf_counter() - clock
     clock = time.perf_counter()
     try:

@@ -1,7 +1,10 @@
 """The indicator catalog: load a built-in or a clerk's YAML, validate it, number it.
 
 IDs are not stored: they follow from order (CONTRACT.md §1), so a clerk writing another
-catalog only lists categories, sub-items and standards.
+catalog only lists categories, sub-items and standards (2–4 levels, ``numbering``).
+Everything else a scheme needs — its material kinds, rosters, project facts, registers,
+what-to-supply wording, document wording, scores — is data in the same file
+(docs/CATALOG.md), checked by :mod:`dossier.catalog.validate`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from pathlib import Path
 
 from dossier import yamlio
 from dossier.errors import CatalogNotFound, ConfigError
-from dossier.records import Catalog, Category, Condition, Rule, Standard, SubItem
+from dossier.records import (MATERIAL_KINDS, Catalog, Category, Condition, FactSpec, KindSpec, RegisterSpec, RosterSpec,
+                             Rule, Standard, SubItem)
 
 DEFAULT = "minor-protection-2021"
 
@@ -46,7 +50,9 @@ def load(name_or_path: str = DEFAULT, base: Path | None = None, *, validate: boo
     if not isinstance(data, dict):
         raise ConfigError("指标体系文件应为键值表（YAML mapping）", path=str(path), line=1)
     if validate or (validate is None and not _is_builtin(path)):
-        yamlio.validate(data, "catalog.schema.json", path=path, located=located, what="指标体系")
+        from dossier.catalog.validate import first_error
+
+        first_error(data, path=path, located=located)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return build(data, source=str(path), sha256=digest)
 
@@ -56,9 +62,12 @@ def _is_builtin(path: Path) -> bool:
     return path.resolve().parent == shipped.resolve()
 
 
+def _condition(cond: dict | None) -> Condition | None:
+    return Condition(cond["key"], cond["op"], cond["value"]) if cond else None
+
+
 def _item(raw: dict, item_id: str, category_id: str = "", subitem_id: str = "",
           negative: bool = False) -> Standard:
-    cond = raw.get("applies_when")
     return Standard(
         id=item_id,
         text=raw["text"].strip(),
@@ -67,28 +76,96 @@ def _item(raw: dict, item_id: str, category_id: str = "", subitem_id: str = "",
         departments=tuple(raw.get("departments") or ()),
         keywords=tuple(raw.get("keywords") or ()),
         rules=tuple(Rule(r["type"], {k: v for k, v in r.items() if k != "type"}) for r in raw.get("rules") or ()),
-        applies_when=Condition(cond["key"], cond["op"], cond["value"]) if cond else None,
+        applies_when=_condition(raw.get("applies_when")),
         category_id=category_id,
         subitem_id=subitem_id,
         negative=negative,
+        score=raw.get("score"),
+        supply=(raw.get("supply") or "").strip(),
     )
+
+
+def levels_of(data: dict) -> int:
+    """The ID levels the structure has: standards straight under a category → 2; a sub-item
+    holding sub-items → 4; else 3 (the first catalogs)."""
+    cats = data.get("categories") or []
+    if any(isinstance(c, dict) and "standards" in c for c in cats):
+        return 2
+    if any(isinstance(sub, dict) and "subitems" in sub
+           for c in cats if isinstance(c, dict) for sub in c.get("subitems") or ()):
+        return 4
+    return 3
+
+
+def _subitems(cat: dict, cid: str) -> list[SubItem]:
+    if "standards" in cat:  # two levels: the category is its own (unnamed) sub-item
+        return [SubItem(cid, "", tuple(_item(s, f"{cid}.{n}", cid, cid) for n, s in enumerate(cat["standards"], 1)))]
+    subs = []
+    for si, sub in enumerate(cat["subitems"], 1):
+        sid = f"{cid}.{si}"
+        if "subitems" in sub:  # four levels: one record per third-level group
+            for gi, group in enumerate(sub["subitems"], 1):
+                gid = f"{sid}.{gi}"
+                subs.append(SubItem(gid, group["name"], tuple(
+                    _item(s, f"{gid}.{n}", cid, gid) for n, s in enumerate(group["standards"], 1)), section=sub["name"]))
+        else:
+            subs.append(SubItem(sid, sub["name"], tuple(
+                _item(s, f"{sid}.{n}", cid, sid) for n, s in enumerate(sub["standards"], 1))))
+    return subs
+
+
+def _kind_specs(data: dict) -> tuple[tuple[str, ...], tuple[KindSpec, ...]]:
+    names, specs = [], []
+    for k in data.get("kinds") or ():
+        if isinstance(k, str):
+            names.append(k)
+            specs.append(KindSpec(k))
+        else:
+            names.append(k["name"])
+            specs.append(KindSpec(k["name"], tuple(k.get("match") or ()), tuple(k.get("formats") or ()),
+                                  k.get("note", "")))
+    return tuple(names), tuple(specs)
+
+
+def _rosters(data: dict) -> dict[str, RosterSpec]:
+    out = {}
+    for key, spec in (data.get("units") or {}).items():
+        if isinstance(spec, str):
+            out[key] = RosterSpec(key, spec)
+        else:
+            out[key] = RosterSpec(key, spec["label"], spec.get("note", ""), tuple(spec.get("example") or ()))
+    return out
+
+
+def _facts(data: dict) -> dict[str, FactSpec]:
+    return {key: FactSpec(key, spec["label"], spec.get("type", "number"), spec.get("example"), spec.get("note", ""))
+            for key, spec in (data.get("facts") or {}).items()}
+
+
+def _registers(data: dict) -> dict[str, RegisterSpec]:
+    out = {}
+    for file, spec in (data.get("registers") or {}).items():
+        cols = {k: ((v,) if isinstance(v, str) else tuple(v)) for k, v in (spec.get("columns") or {}).items()}
+        out[file] = RegisterSpec(file, spec.get("label", ""), cols, spec.get("hours_column"))
+    return out
 
 
 def build(data: dict, *, source: str = "", sha256: str = "") -> Catalog:
     """Number an already validated catalog mapping (CONTRACT.md §1)."""
     categories = []
     for ci, cat in enumerate(data["categories"], 1):
-        subs = []
-        for si, sub in enumerate(cat["subitems"], 1):
-            sid = f"{ci}.{si}"
-            stds = tuple(_item(s, f"{sid}.{n}", str(ci), sid) for n, s in enumerate(sub["standards"], 1))
-            subs.append(SubItem(sid, sub["name"], stds))
-        categories.append(Category(str(ci), cat["name"], tuple(subs)))
+        categories.append(Category(str(ci), cat["name"], tuple(_subitems(cat, str(ci)))))
     neg = data.get("negative_list") or {}
     negatives = tuple(_item(s, f"N{n}", negative=True) for n, s in enumerate(neg.get("items") or (), 1))
+    kind_names, kind_specs = _kind_specs(data)
+    numbering = data.get("numbering") or {}
     return Catalog(
         id=data["id"], name=data["name"], scheme=data.get("scheme", data["name"]),
-        kinds=tuple(data.get("kinds") or ()), categories=tuple(categories),
+        kinds=kind_names, categories=tuple(categories),
         negative_name=neg.get("name", "负面工作清单项"), negative_items=negatives,
         notice=data.get("notice") or {}, form=data.get("form") or {}, source=source, sha256=sha256,
+        kind_specs=kind_specs, units=_rosters(data), facts=_facts(data), registers=_registers(data),
+        supply=dict(data.get("supply") or {}), levels=numbering.get("levels") or levels_of(data),
+        numbering=numbering.get("note", ""), documents=dict(data.get("documents") or {}),
+        init=dict(data.get("init") or {}), raw=data,
     )

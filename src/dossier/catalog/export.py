@@ -15,6 +15,8 @@ def _item_dict(s: Standard) -> dict:
     d = {"id": s.id, "short": s.short, "text": s.text, "kinds": list(s.kinds),
          "departments": list(s.departments), "keywords": list(s.keywords),
          "rules": [{"type": r.type, **r.params} for r in s.rules]}
+    if s.score is not None:
+        d["score"] = s.score
     if s.applies_when:
         d["applies_when"] = {"key": s.applies_when.key, "op": s.applies_when.op, "value": s.applies_when.value}
     return d
@@ -65,10 +67,12 @@ def explain(cat: Catalog, raw_id: str) -> Text:
     out.append(f"常见材料类型：{'、'.join(s.kinds) or '—'}\n")
     out.append(f"责任部门：{'、'.join(s.departments) or '—'}\n")
     out.append(f"检索关键词：{'、'.join(s.keywords) or '—'}\n")
+    if s.score is not None:
+        out.append(f"分值：{s.score:g} 分\n")
     lines = []
     if s.applies_when:
-        lines.append(describe_condition(s.applies_when))
-    lines += [describe_rule(r) for r in s.rules]
+        lines.append(describe_condition(s.applies_when, cat))
+    lines += [describe_rule(r, cat) for r in s.rules]
     if lines:
         out.append("检查规则：\n", style="bold")
         for line in lines:

@@ -48,11 +48,31 @@ def show(ctx: click.Context, item_id: str) -> None:
 @catalog_group.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def validate(file: Path) -> None:
-    """检查一个指标体系 YAML 文件是否符合格式要求；出错时指出文件、行号和键。"""
-    cat = catalog_lib.load(str(file), base=Path.cwd(), validate=True)
+    """检查一个指标体系 YAML 文件是否符合格式要求；逐条列出每个错误的文件、行号和键。
+
+    没有错误时退出码为 0，有错误时为 2。
+    """
+    from dossier import yamlio
+    from dossier.catalog.validate import issues
+
+    path = catalog_lib.resolve(str(file), base=Path.cwd())
+    data, located = yamlio.read_yaml(path, what="指标体系")
+    found = issues(data, located) if isinstance(data, dict) else []
+    if not isinstance(data, dict):
+        click.echo(f"{file}:1：指标体系文件应为键值表（YAML mapping）", err=True)
+        raise click.exceptions.Exit(2)
+    if found:
+        for i in found:
+            key = f"（键 {i.key}）" if i.key else ""
+            click.echo(f"{i.where(file)}：{i.message}{key}", err=True)
+        click.echo(f"{file}：共 {len(found)} 处错误，请逐条修改后再检查。", err=True)
+        raise click.exceptions.Exit(2)
+    cat = catalog_lib.load(str(file), base=Path.cwd(), validate=False)
     n_rules = sum(len(s.rules) for s in cat.items())
+    scored = f"，总分 {cat.total_score:g} 分" if cat.scored else ""
     click.echo(f"{file}：格式正确。{len(cat.categories)} 个项目、{len(cat.subitems)} 项内容、"
-               f"{len(cat.standards)} 条工作标准、{len(cat.negative_items)} 项负面清单，{n_rules} 条检查规则。")
+               f"{len(cat.standards)} 条工作标准、{len(cat.negative_items)} 项负面清单，{n_rules} 条检查规则"
+               f"（编号 {cat.levels} 级{scored}）。")
 
 
 def register(main: click.Group) -> None:

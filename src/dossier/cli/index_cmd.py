@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -100,7 +101,19 @@ def _accept_hint(project_root: Path) -> str:
         here = Path.cwd().resolve() == project_root.resolve()
     except OSError:
         here = False
-    return "" if here else f' -p "{project_root}"'
+    return "" if here else f" -p {_quote(str(project_root))}"
+
+
+def _quote(arg: str) -> str:
+    """One argument as the clerk's shell reads it back verbatim when the line is pasted
+    (a name may hold spaces, quotes, $ or backquotes)."""
+    if os.name == "nt":
+        import subprocess
+
+        return subprocess.list2cmdline([arg])
+    import shlex
+
+    return shlex.quote(arg)
 
 
 def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None, project_root: Path) -> None:
@@ -114,7 +127,8 @@ def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None, pr
     for path, items in shown:
         proposals = "；".join(f"{s.indicator}（{s.score:g} 分，匹配：{'、'.join(s.words)}）" for s in items)
         out.print(f"  {path} → {proposals}", markup=False)
-        out.print(f"      确认：dossier accept \"{path}\" {items[0].indicator}{_accept_hint(project_root)}", markup=False)
+        out.print(f"      确认：dossier accept {_quote(path)} {_quote(items[0].indicator)}{_accept_hint(project_root)}",
+                  markup=False)
     if limit is not None and len(by_file) > limit:
         out.print(f"  ……其余 {len(by_file) - limit} 个文件的建议请运行 dossier suggestions 查看", markup=False)
 

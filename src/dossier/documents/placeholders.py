@@ -21,17 +21,20 @@ PRINTED_KEYS = (
     ("applicant", "contact", "phone"), ("applicant", "contact", "mobile"),
     ("request", "issuer"), ("request", "doc_number"), ("request", "signer"), ("request", "to"),
 )
-# A scaffold default that is also a real value a county may keep (县民政局副局长).
-REAL_DEFAULTS = {("applicant", "contact", "title")}
-MARKERS = re.compile(r"某某|[Xx×]{2,}|待填|待定|请填写|TODO", re.IGNORECASE)
+# A scaffold default that is also a real value a county may keep (县民政局副局长, and the
+# 主送机关 the scheme's channel names: 自治区民政厅).
+REAL_DEFAULTS = {("applicant", "contact", "title"), ("request", "to")}
+# 某某 / XX / 待填 …, or a value that is only a bracketed hint such as （主送机关）.
+MARKERS = re.compile(r"某某|[Xx×]{2,}|待填|待定|请填写|TODO|^（[^）]{1,12}）$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
 def scaffold_defaults() -> dict[tuple[str, ...], str]:
     """The values ``dossier init`` writes, read from its own template (one source)."""
-    from dossier.scaffold import CONFIG_TEMPLATE
+    from dossier import catalog as catalog_lib
+    from dossier.scaffold import config_text
 
-    data = yaml.safe_load(CONFIG_TEMPLATE.format(catalog="x", name="某某县人民政府")) or {}
+    data = yaml.safe_load(config_text(catalog_lib.load(), catalog_lib.DEFAULT, "某某县人民政府")) or {}
     out = {}
     for key in PRINTED_KEYS:
         node = data

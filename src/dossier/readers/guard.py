@@ -73,3 +73,16 @@ def _inflated_size(z: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> int:
         if produced >= cap:
             return produced
     return produced
+
+
+def check_workbook_file(path) -> None:
+    """The same limits for the workbooks dossier reads as settings rather than evidence
+    (材料清单.xlsx, 台账, unit rosters): raises EvidenceError with the reason. A file that
+    is not a zip at all is left to the spreadsheet reader, which reports it."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with z:
+        check_zip(z)
+        check_zip_streams(z, b"")

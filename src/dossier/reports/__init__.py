@@ -19,31 +19,13 @@ GAP_STATUSES = ("violated", "missing", "partial", "undeclared")
 VERDICT_OK = "符合申报条件"
 VERDICT_REJECTED = "不予推荐"
 
-# What each problem asks a department to supply, for the 任务分解表. {kinds} is the
-# standard's material kinds from the catalog.
+# What a problem raised by the check itself (not by a rule) asks the departments to supply;
+# rule problems are worded by their rule type (dossier.rules) or the catalog's ``supply``.
+# {kinds} is the standard's ``supply`` or its material kinds.
 NEEDS = {
     "no-evidence": "{kinds}",
     "no-usable-evidence": "可读取的材料（重新扫描或另存为 PDF，去掉密码）",
-    "too-few-per-year": "评估期内各年份的会议纪要等材料（补足份数，注明日期）",
-    "too-few-per-quarter": "评估期内各季度的活动记录等材料（补足份数，注明日期）",
-    "unit-too-few-per-year": "各单位评估期内各年份的材料（材料清单“主体”列填写单位名称）",
-    "unit-too-few-per-quarter": "各单位评估期内各季度的材料（材料清单“主体”列填写单位名称）",
-    "coverage-below": "所列单位的材料（材料清单“主体”列填写单位名称）",
-    "roster-missing": "dossier.yaml 中的单位名单（units）",
-    "too-few-units": "其他主体的材料（材料清单“主体”列填写名称）",
-    "onboarding-late": "入职培训记录（培训台账）",
-    "onboarding-missing": "入职培训记录（培训台账）",
-    "yearly-training-missing": "年度轮训记录（培训台账）",
-    "child-hours-low": "儿童社会工作课程课时证明（培训台账）",
-    "hours-missing": "培训台账中的总课时和儿童社会工作课时",
-    "register-missing": "台账文件",
-    "register-unreadable": "可读取的台账文件",
-    "register-no-rows": "台账中相关岗位人员的记录",
-    "register-columns": "台账中缺少的列",
-    "deadline-exceeded": "解除工作关系的情况说明",
-    "period-missing": "dossier.yaml 中的评估期（period）",
-    "incident-in-window": "事件处置情况说明（该项违反负面清单，不予推荐）",
-    "no-declaration": "承诺书",
+    "no-declaration": "{kinds}",
 }
 
 
@@ -107,14 +89,54 @@ def departments(catalog: Catalog) -> list[str]:
     return list(seen)
 
 
-def need(gap: Gap) -> str:
-    """What the responsible departments must supply to close ``gap``."""
-    kinds = "、".join(gap.standard.kinds) or "证明材料"
+def need(gap: Gap, catalog: Catalog | None = None) -> str:
+    """What the responsible departments must supply to close ``gap``: per problem, the
+    wording of the rule that raised it (the rule's ``supply``, the catalog's ``supply``
+    table, the rule type's default), else the check's own."""
+    from dossier.rules import TYPES, need_text
+
+    std = gap.standard
+    kinds = std.supply or "、".join(std.kinds) or "证明材料"
+    table = getattr(catalog, "supply", None) or {}
     seen: dict[str, None] = {}
     for p in gap.finding.problems:
-        text = NEEDS.get(p.code, "{kinds}").format(kinds=kinds)
+        text = None
+        for rule in std.rules:
+            own = rule.get("supply")
+            rule_type = TYPES.get(rule.type)
+            if (isinstance(own, dict) and p.code in own) or (rule_type and p.code in rule_type.needs):
+                text = need_text(rule, p.code, catalog)
+                break
+        if text is None:
+            text = table.get(p.code) or NEEDS.get(p.code, "{kinds}")
+            text = text.replace("{kinds}", kinds)
         seen.setdefault(text, None)
     return "；".join(seen) or kinds
+
+
+def score(report: CheckReport, catalog: Catalog) -> dict[str, float] | None:
+    """The scheme's points (分值): all standards, those met, those not applicable; None
+    when the catalog gives no scores. Partial and missing standards score nothing."""
+    if not catalog.scored:
+        return None
+    total = met = na = 0.0
+    for std in catalog.standards:
+        points = std.score or 0
+        total += points
+        f = report.finding(std.id)
+        if f is not None and f.status == "met":
+            met += points
+        elif f is not None and f.status == "not_applicable":
+            na += points
+    return {"total": _num(total), "met": _num(met), "not_applicable": _num(na)}
+
+
+def _num(x: float) -> float:
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+def points(x: float) -> str:
+    return f"{_num(x):g}"
 
 
 def unreadable(report: CheckReport):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from dossier.records import Catalog, CheckReport
-from dossier.reports import category_name, verdict
+from dossier.reports import category_name, score, verdict
 
 
 def to_dict(report: CheckReport, catalog: Catalog) -> dict:
@@ -22,8 +22,10 @@ def to_dict(report: CheckReport, catalog: Catalog) -> dict:
         if std is not None:
             item.update(title=std.short, category=category_name(catalog, std),
                         departments=list(std.departments))
+            if std.score is not None:
+                item["score"] = std.score
         indicators.append(item)
-    return {
+    out = {
         "catalog": report.catalog,
         "name": catalog.name,
         "eligible": report.eligible,
@@ -34,6 +36,10 @@ def to_dict(report: CheckReport, catalog: Catalog) -> dict:
                   for f in report.files],
         "manifest": [{"source": m.source, "row": m.row, "message": m.message} for m in report.manifest],
     }
+    points = score(report, catalog)
+    if points is not None:  # only schemes with 分值: the first catalog's JSON stays as it was
+        out["score"] = points
+    return out
 
 
 def render(report: CheckReport, catalog: Catalog) -> str:

@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.text import Text
 
 from dossier.records import Catalog, CheckReport
-from dossier.reports import (Gap, coverage, departments, gaps, label, need, unreadable, verdict,
-                             violated)
+from dossier.reports import (Gap, coverage, departments, gaps, label, need, points, score, unreadable,
+                             verdict, violated)
 
 STYLES = {"met": "green", "partial": "yellow", "missing": "red", "not_applicable": "dim",
           "declared": "green", "undeclared": "yellow", "violated": "bold red"}
@@ -49,6 +49,11 @@ def _verdict(con: Console, report: CheckReport, catalog: Catalog) -> None:
     n_std = len(catalog.standards)
     con.print(f"工作标准 {n_std} 条：达标 {s['met']}，部分达标 {s['partial']}，缺材料 {s['missing']}，"
               f"不适用 {s['not_applicable']}")
+    got = score(report, catalog)
+    if got is not None:
+        tail = f"，不适用项 {points(got['not_applicable'])} 分" if got["not_applicable"] else ""
+        con.print(f"分值：达标项合计 {points(got['met'])} 分 / 总分 {points(got['total'])} 分{tail}"
+                  f"（部分达标、缺材料的不计分）")
     if catalog.negative_items:
         con.print(f"{catalog.negative_name} {len(catalog.negative_items)} 项：已承诺 {s['declared']}，"
                   f"未承诺 {s['undeclared']}，违反 {s['violated']}")
@@ -73,7 +78,7 @@ def _bars(con: Console, report: CheckReport, catalog: Catalog) -> None:
     con.print()
 
 
-def _gap_lines(con: Console, gap: Gap, show_departments: bool = True) -> None:
+def _gap_lines(con: Console, gap: Gap, show_departments: bool = True, catalog: Catalog | None = None) -> None:
     std, f = gap.standard, gap.finding
     head = Text(f"  {std.id} {std.short} ")
     head.append(f"【{label(f.status)}】", style=STYLES.get(f.status, ""))
@@ -84,7 +89,7 @@ def _gap_lines(con: Console, gap: Gap, show_departments: bool = True) -> None:
         con.print(Text(f"    · {p.message}"))
     for w in f.warnings:
         con.print(Text(f"    ! {w.message}", style="dim"))
-    con.print(Text(f"    需补充：{need(gap)}", style="dim"))
+    con.print(Text(f"    需补充：{need(gap, catalog)}", style="dim"))
 
 
 def _gaps(con: Console, report: CheckReport, catalog: Catalog, by_department: bool) -> None:
@@ -100,7 +105,7 @@ def _gaps(con: Console, report: CheckReport, catalog: Catalog, by_department: bo
                 continue
             con.print(Text(f"■ {dept}（{len(mine)} 项）", style="bold cyan"))
             for g in mine:
-                _gap_lines(con, g, show_departments=True)
+                _gap_lines(con, g, show_departments=True, catalog=catalog)
     else:
         con.print(Text(f"需要补充的材料（按项目，共 {len(found)} 项）", style="bold"))
         current = None
@@ -108,7 +113,7 @@ def _gaps(con: Console, report: CheckReport, catalog: Catalog, by_department: bo
             if g.category != current:
                 current = g.category
                 con.print(Text(f"■ {current}", style="bold cyan"))
-            _gap_lines(con, g)
+            _gap_lines(con, g, catalog=catalog)
     con.print()
 
 

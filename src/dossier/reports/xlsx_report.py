@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dossier import cells
 from dossier.records import Catalog, CheckReport
 from dossier.reports import Gap, departments, gaps, label, need
 
@@ -24,7 +25,7 @@ def _problems(gap: Gap) -> str:
     return head + "\n".join(p.message for p in gap.finding.problems)
 
 
-def _sheet(wb: Workbook, title: str, rows: list[Gap], first: bool = False) -> None:
+def _sheet(wb: Workbook, title: str, rows: list[Gap], first: bool = False, catalog: Catalog | None = None) -> None:
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
     thin = Side(style="thin", color="999999")
@@ -37,7 +38,7 @@ def _sheet(wb: Workbook, title: str, rows: list[Gap], first: bool = False) -> No
         cell.border = border
     for g in rows:
         std = g.standard
-        ws.append((std.id, std.text, _problems(g), need(g), "、".join(std.departments)))
+        cells.append(ws, (std.id, std.text, _problems(g), need(g, catalog), "、".join(std.departments)))
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
@@ -65,11 +66,11 @@ def render(report: CheckReport, catalog: Catalog) -> bytes:
     found = gaps(report, catalog)
     wb = Workbook()
     taken = {ALL_SHEET}
-    _sheet(wb, ALL_SHEET, found, first=True)
+    _sheet(wb, ALL_SHEET, found, first=True, catalog=catalog)
     for dept in departments(catalog):
         mine = [g for g in found if dept in g.standard.departments]
         if mine:
-            _sheet(wb, sheet_name(dept, taken), mine)
+            _sheet(wb, sheet_name(dept, taken), mine, catalog=catalog)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
