@@ -202,3 +202,49 @@ def test_signature_page_carries_body_text(pdfs, catalog):
     index, above = _signature_page(report, "示范县人民政府", "2021年10月25日")
     # The closing section 存在问题及整改措施 ends the report, its last sentence on the 署名's page.
     assert above and above[-1].endswith("。"), "the signature page carries the closing section's text"
+
+
+def test_notice_annex1_breaks_and_continues_as_the_seed(pdfs, catalog):
+    """This test ensures that 附件1 breaks 项目/内容 names where the notice does (预防网络 / 沉迷,
+    never 预防网络沉 / 迷), that every page the table continues onto names its 项目 and 内容 again
+    with （续）, and that the missing 发文字号 shows as a visible placeholder on page 1."""
+    pages = pdfs["通知"]
+    assert "〔发文字号〕" in text(pages[0]["body"])
+    table = [i for i, p in enumerate(pages) if "工作标准" in text(p["body"]).replace(" ", "")]
+    assert len(table) >= 5
+    lines = [("".join(c["text"] for c in line)) for i in table for line in lines_of(pages[i]["body"])]
+    cells = [l for l in lines if l.strip()]
+    assert not any(l.startswith("迷") or "预防网络沉" in l for l in cells)
+    assert any(l.startswith("预防网络") for l in cells) and any(l.startswith("沉迷") for l in cells)
+    categories = [c.name for c in catalog.categories] + [catalog.negative_name]
+    for i in table[1:]:
+        body = text(pages[i]["body"])
+        # The first row under the repeated header names its 项目 (a new one, or the same with （续）).
+        after_header = body.split("工作标准", 1)[1]
+        first_name = min((after_header.find(n) for n in categories if n in after_header), default=-1)
+        assert first_name >= 0, i
+    assert sum("（续）" in text(pages[i]["body"]) for i in table) >= 3
+
+
+def test_draft_documents_carry_the_draft_mark(tmp_path, catalog):
+    """This test ensures that `render --draft` lets a scaffold placeholder through and prints 草稿
+    at the top of every page of every document, and that without --draft the same project is
+    refused naming the key (request.to) and its line in dossier.yaml."""
+    from dossier.errors import ConfigError
+
+    root = write_project(tmp_path / "示范县")
+    config = root / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("to: 自治区民政厅", "to: 某某市民政局"),
+                      encoding="utf-8")
+    project = project_lib.load(root)
+    with pytest.raises(ConfigError) as err:
+        render_all(project, catalog, None)
+    assert err.value.key == "request.to" if hasattr(err.value, "key") else "request.to" in str(err.value)
+    assert "dossier.yaml:" in str(err.value) and "某某市民政局" in str(err.value)
+    docs = render_all(project, catalog, None, draft=True)
+    converted = office.convert(docs, "pdf", root / "输出" / ".cache", instances=1)
+    for path in docs:
+        with pdfplumber.open(converted[path].output) as pdf:
+            for page in pdf.pages:
+                top = "".join(c["text"] for c in page.chars if c["top"] < TYPE_TOP)
+                assert "草稿" in top, (path.stem, page.page_number)
