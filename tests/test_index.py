@@ -298,7 +298,8 @@ def test_new_reader_code_reads_again(tmp_path, evidence, cat, monkeypatch):
 def test_narrative_file_is_not_suggested(tmp_path, evidence, cat):
     """The 基本情况 file that dossier.yaml's `narrative` names is text for the 申报表, not evidence waiting for a
     standard. This test ensures that it gets no suggestions while other unassigned files still do."""
-    files = {"材料/基本情况.docx": evidence["材料/家长学校.docx"], "材料/家长学校.docx": evidence["材料/家长学校.docx"]}
+    narrative = docx_bytes(["关于建立家长学校的通知", "各乡镇：为加强家庭教育指导，开展家长学校活动。", "（基本情况）"])
+    files = {"材料/基本情况.docx": narrative, "材料/家长学校.docx": evidence["材料/家长学校.docx"]}
     root = tmp_path / "p"
     make_project(root, files)
     with open(root / "dossier.yaml", "a", encoding="utf-8") as f:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -20,7 +20,7 @@ from dossier.dates import cell_date, parse_date
 from dossier.manifest import NAMES as manifest_names
 from dossier.manifest import ManifestRow, key_of
 from dossier.paths import OutsideProject, inside, is_inside, rel_posix, undecodable
-from dossier.records import MATERIAL_KINDS, Assignment, Catalog, ManifestProblem, Project
+from dossier.records import MATERIAL_KINDS, Assignment, Catalog, EvidenceFile, ManifestProblem, Project
 
 _DATE_SHAPED = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}")
 
@@ -45,22 +45,22 @@ def not_evidence(project: Project, rel: str) -> str | None:
     binding them would put last build's dossier into the next one."""
     key = _fold(rel)
     if not key:
-        return "这是整个项目文件夹，不能作为证明材料；请写出具体的文件或材料子文件夹"
+        return "这是整个项目文件夹；请写出具体的文件或材料子文件夹"
     first = key.split("/", 1)[0]
     if first == _fold(OUTPUT_DIR):
-        return "输出/ 中是 dossier 生成的申报材料，不能作为证明材料"
+        return "输出/ 中是 dossier 生成的申报材料"
     if first == STATE_DIR:
-        return ".dossier/ 中是工作台的账号和日志，不能作为证明材料"
+        return ".dossier/ 中是工作台的账号和日志"
     if any(part == _fold(RECYCLE_DIR) for part in key.split("/")):
-        return "回收站中是已移除的材料，不作为证明材料"
+        return "回收站中是已移除的材料"
     if key in {_fold(n) for n in manifest_names}:
-        return "这是材料清单本身，不能作为证明材料"
+        return "这是材料清单本身"
     config = _fold(project.config_path.name) if project.config_path else "dossier.yaml"
     if key in (config, "dossier.yaml"):
-        return "这是项目设置文件 dossier.yaml，不能作为证明材料"
+        return "这是项目设置文件 dossier.yaml"
     for spec in (project.raw.get("units") or {}).values() if isinstance(project.raw, dict) else ():
         if isinstance(spec, dict) and isinstance(spec.get("file"), str) and key == _fold(spec["file"]):
-            return "这是 dossier.yaml 中 units 引用的单位名册，不作为证明材料"
+            return "这是 dossier.yaml 中 units 引用的单位名册"
     return None
 
 
@@ -176,7 +176,7 @@ def _resolve_path(project: Project, written: str, by_key: Mapping[str, str],
     real_rel = rel_posix(real, real_root)
     why = not_evidence(project, real_rel) or not_evidence(project, rel_posix(target, root))
     if why:
-        return f"文件 {written} 不能作为证明材料：{why}，此行已跳过"
+        return f"文件 {written} 不能作为证明材料（{why}），此行已跳过"
     if target.is_dir():
         prefix = key_of(real_rel) + "/"
         under = [(k, known[k]) for k in sorted(k for k in known if key_of(k).startswith(prefix))]
@@ -259,3 +259,36 @@ def combine(*groups: Iterable[Assignment]) -> tuple[Assignment, ...]:
         for a in group:
             chosen.setdefault((a.path, a.indicator), a)
     return tuple(sorted(chosen.values(), key=lambda a: (ids_lib.sort_key(a.indicator), a.path)))
+
+
+def collapse_copies(assignments: Iterable[Assignment], files: Iterable[EvidenceFile]
+                    ) -> tuple[tuple[Assignment, ...], dict[str, str]]:
+    """Identical content counts once wherever it lies: every assignment of a copy (same
+    sha256 as another readable file) is moved onto one canonical copy, remembering the
+    copy's path in ``Assignment.copy``. Returns the assignments and {copy: canonical}.
+
+    The canonical copy is the one the clerk pointed at most explicitly: a manifest row, then
+    a name, then any assignment; then the shallowest path, then the first in path order."""
+    assignments = tuple(assignments)
+    by_sha: dict[str, list[str]] = {}
+    for f in files:
+        if f.ok and f.sha256:
+            by_sha.setdefault(f.sha256, []).append(f.path)
+    rank: dict[str, int] = {}
+    for a in assignments:
+        rank[a.path] = min(rank.get(a.path, 9), _SOURCE_RANK.get(a.source, 8))
+    canonical: dict[str, str] = {}
+    for paths in by_sha.values():
+        if len(paths) < 2:
+            continue
+        best = min(paths, key=lambda p: (rank.get(p, 9), p.count("/"), p))
+        for p in paths:
+            if p != best:
+                canonical[p] = best
+    if not canonical:
+        return assignments, {}
+    moved = [replace(a, path=canonical[a.path], copy=a.path) if a.path in canonical else a for a in assignments]
+    return tuple(sorted(moved, key=lambda a: (ids_lib.sort_key(a.indicator), a.path, a.copy or ""))), canonical
+
+
+_SOURCE_RANK = {"manifest": 0, "name": 1, "register": 2}

@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from dossier import cells as cells_lib
 from dossier import ids as ids_lib
 from dossier.atomic import atomic_path
 from dossier.errors import DossierError, EvidenceError, UsageError
@@ -174,6 +175,9 @@ def read_manifests(root: Path) -> tuple[list[ManifestRow], list[ManifestProblem]
         except EvidenceError as e:
             problems.append(ManifestProblem(path.name, None, f"{e.reason.removesuffix('，未读取')}，此清单未读取"))
             continue
+        except csv.Error as e:
+            problems.append(ManifestProblem(path.name, None, f"CSV 格式错误（{e}），此清单未读取"))
+            continue
         except Exception:  # calamine raises its own types for damaged workbooks
             problems.append(ManifestProblem(path.name, None, "文件已损坏或不是有效的 Excel 表格，此清单未读取"))
             continue
@@ -319,7 +323,8 @@ def _sheet_with_row(path: Path, row: int, values: dict[int, str]) -> bytes:
                 cell.remove(child)
             cell.set("t", "inlineStr")
             inline = etree.SubElement(cell, f"{{{_MAIN}}}is")
-            etree.SubElement(inline, f"{{{_MAIN}}}t").text = text
+            # An inline string is never a formula; clean() drops what XML cannot hold.
+            etree.SubElement(inline, f"{{{_MAIN}}}t").text = cells_lib.clean(text)
         if row_el.get("spans"):
             del row_el.attrib["spans"]  # an optimisation hint Excel recomputes
         dim = sheet.find(f"{{{_MAIN}}}dimension")

@@ -121,7 +121,10 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
 # Without an explicit import filter LibreOffice opens any unreadable file as plain text
 # and "converts" it; with one, a corrupt file fails and is reported.
 _IMPORT_FILTERS = {".docx": "MS Word 2007 XML", ".doc": "MS Word 97", ".xlsx": "Calc MS Excel 2007 XML",
-                   ".xls": "MS Excel 97"}
+                   ".xls": "MS Excel 97",
+                   # A web system's "Excel export" is an HTML table saved as .xls: open it in Calc,
+                   # as Excel does, not in Writer/Web (which can export neither .xlsx nor a sheet PDF).
+                   ".html": "HTML (StarCalc)"}
 
 
 def _staged_suffix(src: Path) -> str:
@@ -130,7 +133,7 @@ def _staged_suffix(src: Path) -> str:
     suffix = {".wps": ".doc", ".et": ".xls"}.get(src.suffix.lower(), src.suffix.lower())
     try:
         with open(src, "rb") as f:
-            head = f.read(64).lstrip()
+            head = f.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
     except OSError:
         return suffix
     if head.startswith(b"{\\rtf"):
@@ -169,7 +172,7 @@ def _cached_name(cache_dir: Path, digest: str, target_format: str) -> Path:
 
 def _filter_for(target_format: str, suffix: str) -> str:
     if target_format == "pdf":
-        calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
+        calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv", ".html")  # .html: a sheet saved as web page
         return "pdf:calc_pdf_Export" if calc else "pdf:writer_pdf_Export"
     if target_format == "docx":
         return "docx:MS Word 2007 XML"

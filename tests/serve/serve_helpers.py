@@ -55,11 +55,11 @@ class Served:
         return None
 
 
-def start_server(root: Path, *extra: str, timeout: float = 60.0) -> Served:
+def start_server(root: Path, *extra: str, host: str = "127.0.0.1", timeout: float = 60.0) -> Served:
     """``dossier serve`` as a clerk runs it, in its own process, on a free local port."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dossier", "serve", str(root), "--port", str(port), *extra],
+    proc = subprocess.Popen([sys.executable, "-m", "dossier", "serve", str(root), "--port", str(port), "--host", host, *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
     deadline = time.monotonic() + timeout
@@ -73,7 +73,7 @@ def start_server(root: Path, *extra: str, timeout: float = 60.0) -> Served:
     # The address is printed before uvicorn listens: wait for the port.
     while time.monotonic() < deadline:
         with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
+            if s.connect_ex((host, port)) == 0:
                 return Served(root, port, proc, lines)
         if proc.poll() is not None:
             break
