@@ -126,7 +126,8 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
         else:
             problems = list(total.problems)
             if not usable and not any(p.code == "no-declaration" for p in problems):
-                problems.append(Problem("no-declaration", f"未见声明材料（{'、'.join(std.kinds) or '承诺书'}）"))
+                problems.append(Problem("no-declaration", f"未见声明材料（{'、'.join(std.kinds) or '承诺书'}）",
+                                        {"kind": "、".join(std.kinds) or "承诺书"}))
             status = "undeclared" if problems else "declared"
         return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
 
@@ -134,10 +135,11 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
     if not all_paths:
         status = "missing"
         kinds = std.supply or "、".join(std.kinds) or "证明材料"
-        problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）"))
+        problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）", {"kinds": kinds}))
     elif not usable:
         status = "partial"
-        problems.insert(0, Problem("no-usable-evidence", f"已分配的{len(paths)}份材料都无法读取：{'、'.join(paths)}"))
+        problems.insert(0, Problem("no-usable-evidence", f"已分配的{len(paths)}份材料都无法读取：{'、'.join(paths)}",
+                                   {"count": len(paths)}))
     else:
         status = "partial" if problems else "met"
     return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))

@@ -396,6 +396,9 @@ class TrainingRecord:
 class Problem:
     code: str  # stable, e.g. too-few-per-year
     message: str  # Chinese, with the numbers
+    # The structured facts behind the message (period, count, need, units…): documents word
+    # them as official prose (documents/problems.yaml); not part of a problem's identity.
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from dossier import atomic, office
 from dossier.binder import concat, drawn, frontmatter, geometry, ocrlayer, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
+from dossier import wording
 from dossier.dates import fmt_cn
+from dossier.documents.layout import cn_number
 from dossier.errors import EvidenceError
 
 OFFICE_FORMATS = ("docx", "doc", "wps", "xlsx", "xls", "et")
@@ -609,12 +611,16 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
     clock = time.perf_counter()
     opened: list[pikepdf.Pdf] = []
     body, entries, placements, ranges, dividers, divider_slots = layout(plan, ready, problems)
+    notes = _notes(problems, entries) if plan.draft else ""
+    if not plan.draft:
+        entries = frontmatter.submission_entries(entries)
     date_text = fmt_cn(plan.date)
-    heading = "申报证明材料汇编"
     front = frontmatter.render_front(
-        {"scheme": plan.scheme, "heading": heading, "applicant": plan.applicant, "date": date_text},
-        {"entries": [{"level": e.level, "text": e.text, "pages": e.pages} for e in entries],
-         "notes": _notes(problems, entries), "applicant": plan.applicant, "scheme": plan.scheme},
+        {"scheme": plan.scheme, "heading": wording.title("dossier"), "applicant": plan.applicant,
+         "date": date_text, "annex_label": plan.annex_label},
+        {"entries": [{"level": e.level, "text": frontmatter.typeset(e.text), "pages": frontmatter.typeset(e.pages)}
+                     for e in entries],
+         "notes": notes, "applicant": plan.applicant, "scheme": plan.scheme},
         workdir, cover_template=cover_template or frontmatter.template_path("封面.docx"),
         toc_template=toc_template or frontmatter.template_path("目录.docx"), cache_dir=cache_dir)
     stats.seconds["封面和目录"] = stats.seconds.get("封面和目录", 0.0) + time.perf_counter() - clock
@@ -652,7 +658,7 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
     tree.Kids = pikepdf.Array(page_objs)
     tree.Count = len(page_objs)
 
-    divider_file = drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
+    divider_file = drawn.cached_dividers([(f"第{cn_number(int(c.id))}部分" if c.id.isdigit() else "", c.name)
                                           for _, c in divider_slots], cache_dir) if divider_slots else None
     for pdf in opened:
         pdf.close()
@@ -684,6 +690,10 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
         skeleton.close()
         for path in (skeleton_path, *parts):
             path.unlink(missing_ok=True)
+    if plan.draft:
+        from dossier.binder import draftmark
+
+        draftmark.mark_every_page(target)
     stats.seconds["装订"] = stats.seconds.get("装订", 0.0) + time.perf_counter() - clock
     return page_map
 
@@ -835,6 +845,8 @@ def _metadata(out: pikepdf.Pdf, plan: Plan) -> None:
     out.docinfo["/Author"] = pikepdf.String(plan.applicant or "")
     out.docinfo["/Subject"] = pikepdf.String(plan.scheme)
     out.docinfo["/Creator"] = pikepdf.String("dossier")
+    # Opens with the bookmark panel: a reviewer navigates the 汇编 by its outline.
+    out.Root.PageMode = pikepdf.Name.UseOutlines
     with out.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["dc:title"] = title
         if plan.applicant:

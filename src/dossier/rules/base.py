@@ -132,8 +132,9 @@ class Outcome:
     evidence: list[str] = field(default_factory=list)  # registers that prove the standard
     violated: bool = False
 
-    def problem(self, code: str, message: str) -> None:
-        self.problems.append(Problem(code, message))
+    def problem(self, code: str, message: str, **facts) -> None:
+        # facts: the structured values behind the message, worded by documents/problems.yaml.
+        self.problems.append(Problem(code, message, facts))
 
     def warn(self, code: str, message: str) -> None:
         p = Problem(code, message)
@@ -253,7 +254,8 @@ def roster_of(rule: Rule, ctx: Context, out: Outcome) -> tuple[str, ...] | None:
     members = ctx.project.units.get(key) if ctx.project.units else None
     if not members:
         out.problem("roster-missing", f"dossier.yaml 未填写 units.{key}（{ctx.unit_label(key)}名单），"
-                                      f"无法检查{ctx.unit_label(key)}的材料；请在 units.{key} 中列出全部{ctx.unit_label(key)}")
+                                      f"无法检查{ctx.unit_label(key)}的材料；请在 units.{key} 中列出全部{ctx.unit_label(key)}",
+                    unit_name=ctx.unit_label(key))
         return None
     return members
 
