@@ -68,10 +68,15 @@ def _check_incidents(catalog: Catalog, project: Project) -> None:
                               f"有效的是：{valid}", path=str(project.config_path), key=f"incidents[{i}].item")
 
 
-def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile]) -> list[Problem]:
+def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile],
+                       sealed_kinds: tuple[str, ...] = ()) -> list[Problem]:
     counts_by_period = any(per_period(r) for r in std.rules)
     warnings = []
     for e in evidence:
+        f = files.get(e.path)
+        # Only pages that were looked at (scans and photos) can show a seal's absence.
+        if e.usable and e.kind in sealed_kinds and f is not None and f.seal is False:
+            warnings.append(Problem("unsealed", f"{e.path} 未见公章（{e.kind}应加盖公章）"))
         if e.usable and e.date is None:
             tail = "，仅计入“有材料”，不计入按年/季度的统计" if counts_by_period else ""
             warnings.append(Problem("undated-evidence", f"{e.path} 未找到日期{tail}（可在材料清单“日期”列填写）"))
@@ -109,7 +114,7 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
             total.warn(w.code, w.message)
         total.evidence += [p for p in o.evidence if p not in paths and p not in total.evidence]
         total.violated |= o.violated
-    for w in _evidence_warnings(std, evidence, files):
+    for w in _evidence_warnings(std, evidence, files, catalog.sealed_kinds if catalog else ("承诺书",)):
         total.warn(w.code, w.message)
     all_paths = tuple(paths + total.evidence)
     usable = any(e.usable for e in evidence) or bool(total.evidence)

@@ -11,6 +11,7 @@ facts — cheap, so a changed manifest or catalog never needs a file read again.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -25,10 +26,11 @@ from dossier import manifest as manifest_lib
 from dossier import store as store_lib
 from dossier import suggest as suggest_lib
 from dossier.office import sha256_or_empty
-from dossier.paths import BAD_NAME, escaped, readable, undecodable
+from dossier.paths import BAD_NAME, ODD_NAME, escaped, odd, readable, undecodable, visible
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
+IN_PROCESS_PAGES = 2  # up to this many pages to OCR are recognised without worker processes
 # What one file may cost a reader worker on top of what the worker already holds: a fixed
 # allowance plus a few times the file's own size (read whole, then parsed). A PDF whose
 # content stream inflates without end (1 MB → 2 GB) stops at the limit and is reported,
@@ -53,6 +55,8 @@ class IndexStats:
     errors: int = 0  # files that cannot be used (unreadable, unsupported, outside links)
     pages: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages recognised by OCR this run (cached results not counted)
+    ocr_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,14 @@ class _Entry:
 
 
 def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
-              progress: Progress | None = None, time_limit: float = TIME_LIMIT) -> IndexResult:
+              progress: Progress | None = None, time_limit: float = TIME_LIMIT,
+              ocr: bool | None = None) -> IndexResult:
     """Bring the index up to date with the evidence folder and the manifest; return everything
-    the later stages need. Raises :class:`dossier.store.ProjectBusy` when another run holds the project."""
+    the later stages need. Raises :class:`dossier.store.ProjectBusy` when another run holds the project.
+
+    ``ocr``: recognise pages without a text layer (default: the project's ``ocr`` setting)."""
     started = time.perf_counter()
+    use_ocr = project.ocr if ocr is None else bool(ocr)
     progress = progress if callable(progress) else None  # progress=True/False from callers expecting a flag
     root = project.root
     state = project.state_dir
@@ -113,7 +121,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         for rel, disk in resolved.paths.items():
             if rel not in entries:
                 entries[rel] = _Entry(disk)
-        if not resolved.paths and not (root / project.evidence_dir).is_dir():
+        evidence_root = root / project.evidence_dir
+        if evidence_root.exists() and not evidence_root.is_dir() or not resolved.paths and not evidence_root.is_dir():
             # Nothing to read at all: a typo in evidence_dir, not a county without evidence.
             from dossier.project import missing_evidence_dir
 
@@ -127,6 +136,13 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
             for marker in (state / "legacy").glob("*.failed"):
                 marker.unlink(missing_ok=True)
             store.set_meta("reader_fingerprint", fingerprint)
+        mode = "on" if use_ocr else "off"
+        if store.meta("ocr") != mode:
+            if not use_ocr:
+                # OCR turned off: files whose facts came partly from OCR are read again without it
+                # (the recognised pages stay cached by content for when it is turned back on).
+                store.remove(store.ocr_touched())
+            store.set_meta("ocr", mode)
         stamps = store.stamps()
         removed = store.remove(p for p in stamps if p not in entries or entries[p].error is not None)
         to_read: list[tuple[str, str, os.stat_result]] = []
@@ -166,6 +182,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
                 ef = store_lib.with_path(ef, rel, size=size, mtime=mtime)
                 store.put_file(ef, disk_path=disk, mtime_ns=st.st_mtime_ns if st is not None else 0)
 
+        ocr_stats = (0, 0.0)
+        ocr_warning = None
+        if use_ocr:
+            ocr_stats, ocr_warning = ocr_stage(store, root, jobs=jobs, progress=progress)
+
         files = sorted(store.files() + walk_errors, key=lambda f: f.path)
         unopened = {w.path for w in walk_errors}
         by_names, name_problems = assign_lib.name_assignments(catalog, [f.path for f in files if f.path not in unopened])
@@ -179,10 +200,11 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
     all_problems = tuple(problems) + resolved.problems + tuple(name_problems)
     stats = IndexStats(read=len(to_read), reused=reused, removed=removed,
                        errors=sum(1 for f in files if not f.ok), pages=sum(f.pages or 0 for f in files if f.ok),
-                       seconds=round(time.perf_counter() - started, 3))
-    warnings = ()
+                       seconds=round(time.perf_counter() - started, 3), ocr_pages=ocr_stats[0],
+                       ocr_seconds=round(ocr_stats[1], 3))
+    warnings = (ocr_warning,) if ocr_warning else ()
     if not (root / project.evidence_dir).is_dir():
-        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在，只读取了材料清单中列出的文件",)
+        warnings += (f"材料文件夹 {project.evidence_dir}/ 不存在，只读取了材料清单中列出的文件",)
     return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings, duplicates)
 
 
@@ -195,6 +217,106 @@ def search(project: Project, terms: list[str], *, limit: int = 200) -> list[stor
     """Pages of indexed files containing every term. Run :func:`run_index` first."""
     with store_lib.open_store(project.state_dir) as store:
         return store.search(terms, limit=limit)
+
+
+# --------------------------------------------------------------------------- OCR
+
+
+def ocr_stage(store: store_lib.Store, root: Path, *, jobs: int | None = None,
+              progress: Progress | None = None) -> tuple[tuple[int, float], str | None]:
+    """Recognise every page of the indexed files that has no text layer and is not yet in the
+    OCR cache (by content hash), page by page in worker processes, then find each file's facts
+    again from its whole text. Returns ((pages recognised, seconds), a warning or None).
+
+    Each worker holds one engine and one page image at a time; onnxruntime's threads per worker
+    are set so that the workers share the cores instead of fighting over them. Results are
+    committed as they arrive: an interrupted run keeps every page it finished."""
+    from dossier.readers import ocr as ocr_lib
+
+    pending = store.ocr_pending()
+    if not pending:
+        return (0, 0.0), None
+    started = time.perf_counter()
+    files = {p: store.file(p) for p in pending}
+    results: dict[str, dict[int, ocr_lib.OcrPage]] = {}
+    tasks: list[tuple[str, int]] = []
+    for path, ef in files.items():
+        cached = store.ocr_results(ef.sha256, ocr_lib.ENGINE_NAME)
+        results[path] = {}
+        for page in ef.scanned_pages:
+            if page in cached:
+                results[path][page] = ocr_lib.OcrPage.from_json(json.loads(cached[page]))
+            else:
+                tasks.append((path, page))
+    warning = None
+    done_pages = 0
+    if tasks:
+        if not ocr_lib.available():
+            return (0, 0.0), "未安装文字识别（OCR）组件 rapidocr/onnxruntime，扫描件和照片中的文字未识别"
+        disks = {p: store.disk_path(p) for p in files}
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+        if progress:
+            progress("ocr", 0, len(tasks))
+
+        def arrived(path: str, page: int, data: dict) -> None:
+            nonlocal done_pages
+            page_result = ocr_lib.OcrPage.from_json(data)
+            if not page_result.error:
+                store.put_ocr(files[path].sha256, page, ocr_lib.ENGINE_NAME, json.dumps(data, ensure_ascii=False))
+            results[path][page] = page_result
+            done_pages += 1
+            if progress:
+                progress("ocr", done_pages, len(tasks))
+            if len(results[path]) == len(files[path].scanned_pages):
+                _merge_ocr(store, files[path], results[path])
+
+        if len(tasks) <= IN_PROCESS_PAGES or workers == 1:
+            # A page or two: starting workers (and loading a model in each) costs more than it saves.
+            threads = ocr_lib.configure_threads(1)
+            for path, page in tasks:
+                arrived(path, page, _ocr_task(str(root / disks[path]), page, files[path].format, threads))
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from concurrent.futures.process import BrokenProcessPool
+
+            threads = ocr_lib.configure_threads(workers)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+            try:
+                futures = {pool.submit(_ocr_task, str(root / disks[path]), page, files[path].format, threads):
+                           (path, page) for path, page in tasks}
+                for future in as_completed(futures):
+                    path, page = futures[future]
+                    try:
+                        data = future.result()
+                    except BrokenProcessPool:
+                        warning = "文字识别进程异常退出，部分页面未识别；请再次运行 dossier index"
+                        break
+                    except Exception as e:  # one page's surprise must not stop the others
+                        data = ocr_lib.OcrPage(text="", error=f"第 {page} 页识别失败（{type(e).__name__}）").to_json()
+                    arrived(path, page, data)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    waiting = {path for path, _ in tasks}
+    for path, ef in files.items():
+        if path in waiting:
+            continue  # merged as its last page arrived (or left for the next run)
+        if len(results[path]) == len(ef.scanned_pages):
+            _merge_ocr(store, ef, results[path])
+    return (done_pages, time.perf_counter() - started), warning
+
+
+def _merge_ocr(store: store_lib.Store, ef: EvidenceFile, pages: dict) -> None:
+    from dossier import readers
+
+    merged = readers.with_ocr(ef, pages)
+    store.put_file(merged, disk_path=store.disk_path(ef.path) or ef.path, mtime_ns=store.mtime_ns(ef.path),
+                   ocr_done=True)
+
+
+def _ocr_task(path: str, page: int, fmt: str, threads: int) -> dict:
+    from dossier.readers import ocr as ocr_lib
+
+    return ocr_lib.ocr_page_file(Path(path), page, fmt, threads).to_json()
 
 
 # --------------------------------------------------------------------------- walking
@@ -223,8 +345,8 @@ def walk(project: Project) -> dict[str, _Entry]:
         return unicodedata.normalize("NFC", disk), disk
 
     def add_error(rel: str, disk: str, error: str) -> None:
-        if undecodable(rel):
-            shown = readable(rel)
+        if undecodable(rel) or odd(rel):
+            shown = visible(readable(rel))
             if shown in entries or os.path.lexists(root / shown):
                 shown = escaped(rel)  # the readable spelling names another, real file
             rel = shown
@@ -264,6 +386,8 @@ def walk(project: Project) -> dict[str, _Entry]:
                 visit(path)
             elif undecodable(rel):
                 add_error(rel, disk, BAD_NAME)
+            elif odd(rel):
+                add_error(rel, disk, ODD_NAME)
             else:
                 entries[rel] = _Entry(disk)
 
@@ -382,6 +506,11 @@ def _limit_memory(root: Path, disk: str) -> None:
 
 
 def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
+    import faulthandler
+
+    # A reader library aborting on a hostile file ends this worker and is reported per file;
+    # a C traceback on the clerk's terminal (PYTHONFAULTHANDLER, pytest) would only alarm.
+    faulthandler.disable()
     while True:
         try:
             task = conn.recv()

@@ -175,6 +175,9 @@ def read_manifests(root: Path) -> tuple[list[ManifestRow], list[ManifestProblem]
         except EvidenceError as e:
             problems.append(ManifestProblem(path.name, None, f"{e.reason.removesuffix('，未读取')}，此清单未读取"))
             continue
+        except csv.Error as e:
+            problems.append(ManifestProblem(path.name, None, f"CSV 格式错误（{e}），此清单未读取"))
+            continue
         except Exception:  # calamine raises its own types for damaged workbooks
             problems.append(ManifestProblem(path.name, None, "文件已损坏或不是有效的 Excel 表格，此清单未读取"))
             continue

@@ -98,6 +98,9 @@ def load(project_dir: Path | str = ".") -> Project:
         inside(root, evidence_dir)
     except OutsideProject as e:
         raise fail(f"材料文件夹 {evidence_dir} 无效：{e}", "evidence_dir") from None
+    if ([p for p in str(evidence_dir).replace("\\", "/").split("/") if p.strip() not in ("", ".")] or [""])[0] \
+            .strip().casefold() in ("输出", ".dossier"):
+        raise fail(f"材料文件夹不能是 {evidence_dir}：那里是 dossier 写出的文件，不是证明材料", "evidence_dir")
 
     return Project(
         root=root, config_path=cfg, catalog=data.get("catalog", "minor-protection-2021"),
@@ -107,6 +110,7 @@ def load(project_dir: Path | str = ".") -> Project:
         narrative_file=narrative_file, self_assessment=data.get("self_assessment", ""),
         incidents=tuple(incidents), request=request, templates=templates, raw=data,
         facts=dict(data.get("facts") or {}),
+        ocr=data.get("ocr", True) is not False,
     )
 
 

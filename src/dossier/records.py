@@ -135,6 +135,7 @@ class Catalog:
     form: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # file the catalog was read from
     sha256: str = ""  # of that file: a changed catalog re-resolves assignments
+    sealed_kinds: tuple[str, ...] = ("承诺书",)  # kinds that must bear a 公章 (warning ``unsealed``)
     kind_specs: tuple[KindSpec, ...] = ()
     units: Mapping[str, RosterSpec] = field(default_factory=dict)
     facts: Mapping[str, FactSpec] = field(default_factory=dict)
@@ -275,6 +276,7 @@ class Project:
     templates: Mapping[str, str]
     raw: Mapping[str, Any] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)  # dossier.yaml ``facts:`` for applies_when
+    ocr: bool = True  # dossier.yaml ``ocr: false`` turns OCR of scans and photos off
 
     @property
     def output_dir(self) -> Path:
@@ -310,6 +312,9 @@ class EvidenceFile:
     encrypted: bool = False
     error: str | None = None  # plain-Chinese reason when unusable
     page_texts: tuple[str, ...] = ()
+    scanned_pages: tuple[int, ...] = ()  # 1-based pages without a usable text layer (to OCR)
+    ocr_pages: int = 0  # pages whose text came from OCR
+    seal: bool | None = None  # a red seal on an OCR'd page; None: not looked for
 
     @property
     def ok(self) -> bool:
