@@ -75,5 +75,49 @@ def validate(file: Path) -> None:
                f"（编号 {cat.levels} 级{scored}）。")
 
 
+@catalog_group.command("import")
+@click.argument("notice", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="草稿写入的文件（默认为通知同名的 .yaml，放在当前文件夹）。")
+@click.option("--id", "catalog_id", default="new-scheme", show_default=True,
+              help="指标体系的英文代号（字母、数字、点、横线）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def import_cmd(notice: Path, output: Path | None, catalog_id: str, force: bool) -> None:
+    """从上级通知（.docx、有文字层的 .pdf 或 .txt）读取指标体系表，写成指标体系草稿（YAML）。
+
+    项目、内容、工作标准和负面清单照抄原文，按顺序编号；材料类型、责任部门和简称按关键词猜测并标注；
+    检查规则留给您补写；读不准的单元格列在草稿末尾。之后用 dossier catalog validate 检查草稿。
+    """
+    import re
+
+    from dossier.catalog.importer import import_notice, write_draft
+    from dossier.errors import UsageError
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", catalog_id):
+        raise UsageError(f"--id {catalog_id} 无效：只能用英文字母、数字、点和横线，且以字母或数字开头")
+    target = output or Path.cwd() / (notice.stem + ".yaml")
+    if target.exists() and not force:
+        raise UsageError(f"{target} 已存在，没有改动；要覆盖请加 --force，或用 -o 指定其他文件")
+    if notice.suffix.lower() == ".pdf":
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=stdout()) as bar:
+            task = bar.add_task("读取 PDF 页面", total=None)
+            draft = import_notice(notice, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        draft = import_notice(notice)
+    write_draft(draft, target, catalog_id=catalog_id)
+    subs = sum(len(c.get("subitems") or []) for c in draft.categories)
+    click.echo(f"已写入指标体系草稿 {target}：{len(draft.categories)} 个项目、{subs} 项内容、"
+               f"{len(draft.standards())} 条工作标准、{len(draft.negatives)} 项负面清单（编号 {draft.levels} 级）。")
+    if draft.joined:
+        click.echo(f"跨页断开后拼接的单元格 {len(draft.joined)} 处：{'、'.join(draft.joined)}（请核对）")
+    if draft.unplaced:
+        click.echo(f"未能放置的单元格 {len(draft.unplaced)} 个（已列在草稿末尾）：")
+        for where, text, why in draft.unplaced[:20]:
+            click.echo(f"  {where}：{text[:40]}（{why}）")
+    click.echo("下一步：核对标有“猜测”的内容，补写检查规则，然后运行 dossier catalog validate " + str(target))
+
+
 def register(main: click.Group) -> None:
     main.add_command(catalog_group)
