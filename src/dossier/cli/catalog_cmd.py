@@ -24,7 +24,9 @@ def catalog_group(ctx: click.Context, name: str, fmt: str) -> None:
     ctx.obj["catalog"] = name
     if ctx.invoked_subcommand:
         return
-    cat = catalog_lib.load(name, base=Path.cwd())
+    from dossier import api
+
+    cat = api.load_catalog(name)
     if fmt == "json":
         click.echo(json.dumps(export.to_dict(cat), ensure_ascii=False, indent=2))
     elif fmt == "yaml":
@@ -41,7 +43,9 @@ def show(ctx: click.Context, item_id: str) -> None:
 
     ITEM_ID 是指标编号，如 2.1.3 或 N1。
     """
-    cat = catalog_lib.load(ctx.obj["catalog"], base=Path.cwd())
+    from dossier import api
+
+    cat = api.load_catalog(ctx.obj["catalog"])
     stdout().print(export.explain(cat, item_id))
 
 
@@ -52,22 +56,16 @@ def validate(file: Path) -> None:
 
     没有错误时退出码为 0，有错误时为 2。
     """
-    from dossier import yamlio
-    from dossier.catalog.validate import issues
+    from dossier import api
 
-    path = catalog_lib.resolve(str(file), base=Path.cwd())
-    data, located = yamlio.read_yaml(path, what="指标体系")
-    found = issues(data, located) if isinstance(data, dict) else []
-    if not isinstance(data, dict):
-        click.echo(f"{file}:1：指标体系文件应为键值表（YAML mapping）", err=True)
-        raise click.exceptions.Exit(2)
+    _, found = api.validate_catalog(file)
     if found:
         for i in found:
             key = f"（键 {i.key}）" if i.key else ""
             click.echo(f"{i.where(file)}：{i.message}{key}", err=True)
         click.echo(f"{file}：共 {len(found)} 处错误，请逐条修改后再检查。", err=True)
         raise click.exceptions.Exit(2)
-    cat = catalog_lib.load(str(file), base=Path.cwd(), validate=False)
+    cat = api.load_catalog(str(file))
     n_rules = sum(len(s.rules) for s in cat.items())
     scored = f"，总分 {cat.total_score:g} 分" if cat.scored else ""
     click.echo(f"{file}：格式正确。{len(cat.categories)} 个项目、{len(cat.subitems)} 项内容、"
@@ -90,7 +88,7 @@ def import_cmd(notice: Path, output: Path | None, catalog_id: str, force: bool) 
     """
     import re
 
-    from dossier.catalog.importer import import_notice, write_draft
+    from dossier import api
     from dossier.errors import UsageError
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", catalog_id):
@@ -103,10 +101,10 @@ def import_cmd(notice: Path, output: Path | None, catalog_id: str, force: bool) 
 
         with Progress(transient=True, console=stdout()) as bar:
             task = bar.add_task("读取 PDF 页面", total=None)
-            draft = import_notice(notice, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            draft = api.import_notice(notice, target, catalog_id=catalog_id,
+                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     else:
-        draft = import_notice(notice)
-    write_draft(draft, target, catalog_id=catalog_id)
+        draft = api.import_notice(notice, target, catalog_id=catalog_id)
     subs = sum(len(c.get("subitems") or []) for c in draft.categories)
     click.echo(f"已写入指标体系草稿 {target}：{len(draft.categories)} 个项目、{subs} 项内容、"
                f"{len(draft.standards())} 条工作标准、{len(draft.negatives)} 项负面清单（编号 {draft.levels} 级）。")
