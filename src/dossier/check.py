@@ -43,8 +43,8 @@ def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str
 
         title = pick("title", f.title if f and f.title else Path(path).stem)
         inferred = f.kind if f else ""
-        if f is not None and catalog is not None and catalog.kind_specs:
-            inferred = catalog.kind_of(title, inferred, f.format, f.text if any(k.match for k in catalog.kind_specs) else "")
+        if f is not None and catalog is not None and catalog.custom_kinds:
+            inferred = catalog.kind_of(title, inferred, f.format, f.text)
         merged.append(Evidence(
             path=path, indicator=item_id,
             title=title,
