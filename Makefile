@@ -37,6 +37,7 @@ test: setup
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) $(SAMPLE)/输出 bench/out

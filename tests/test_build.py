@@ -220,3 +220,158 @@ def test_changed_photo_is_redrawn_in_place(built, tmp_path):
     placed = again.page_map.placements[path]
     assert "活动现场照片" in _page_text(root / "输出" / "证明材料汇编.pdf", again.page_map.pdf_index(placed.first))
     assert verify(root).ok
+
+
+def _outputs(root: Path) -> dict[str, str]:
+    """Every output and the page record, by content (temp files would show up here too)."""
+    found = {k: v for k, v in _digest(root / "输出").items()
+             if not k.startswith(".dossier") or k.endswith(("pagemap.json", "last-build.json"))}
+    return found
+
+
+def test_output_that_cannot_be_replaced_leaves_the_whole_previous_set(built, tmp_path, monkeypatch):
+    """This test ensures that when one output cannot be replaced (a read-only PDF, a folder standing
+    where the 自评报告 goes, a rename refused as for a file open in a viewer), the build exits 2
+    naming that file and why, and every other output and the page record stay the previous ones
+    byte for byte (no mixed set), with no temp or backup file left; the next build succeeds."""
+    import os
+
+    from dossier import atomic
+    from dossier.errors import OutputError
+
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    out = root / "输出"
+    text_pdf(root / MINUTES, [built[1][MINUTES] + "（2021年3月15日）", "会议纪要第二页", "会议纪要第三页"])
+
+    pdf = out / "证明材料汇编.pdf"
+    pdf.chmod(0o444)
+    before = _outputs(root)
+    with pytest.raises(OutputError) as caught:
+        build_lib.build(root)
+    assert caught.value.exit_code == 2
+    assert "证明材料汇编.pdf" in caught.value.message and "只读" in caught.value.message
+    assert _outputs(root) == before
+    pdf.chmod(0o644)
+
+    report = out / "自评报告.docx"
+    report.unlink()
+    report.mkdir()
+    before = _outputs(root)
+    with pytest.raises(OutputError) as caught:
+        build_lib.build(root)
+    assert "自评报告.docx" in caught.value.message and "文件夹" in caught.value.message
+    assert _outputs(root) == before
+    report.rmdir()
+    shutil.copy(built[0] / "输出" / "自评报告.docx", report)
+
+    real_replace = os.replace
+
+    def refuse_manifest(src, dst):
+        if Path(dst).name == "材料清单.xlsx":
+            raise PermissionError(13, "Permission denied")
+        return real_replace(src, dst)
+
+    before = _outputs(root)
+    monkeypatch.setattr(atomic.os, "replace", refuse_manifest)
+    with pytest.raises(OutputError) as caught:
+        build_lib.build(root)
+    assert "材料清单.xlsx" in caught.value.message and "正被其他程序打开" in caught.value.message
+    assert _outputs(root) == before
+    assert verify(root).ok
+    monkeypatch.undo()
+
+    again = build_lib.build(root)
+    assert again.dossier == "bound"
+    assert _outputs(root) != before
+    checked = verify(root)
+    assert checked.ok, checked.mismatches
+
+
+def test_cli_names_the_output_it_could_not_replace(built, tmp_path, cli):
+    """This test ensures that `dossier build` facing a read-only output exits 2 with a Chinese
+    message naming the file, and no traceback."""
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    text_pdf(root / MINUTES, [built[1][MINUTES] + "（2021年3月15日）", "会议纪要第二页", "会议纪要第三页"])
+    (root / "输出" / "自评报告.docx").chmod(0o444)
+    result = cli("build", root)
+    assert result.exit_code == 2, result.output
+    assert "自评报告.docx" in result.stderr and "Traceback" not in result.output
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_second_build_is_refused_while_one_runs(built, tmp_path, cli):
+    """This test ensures that while another process holds the project (as a running build does for its
+    whole run), `dossier build` is refused at once with exit 2 and 另一个 dossier 正在处理此项目，请稍候再试,
+    writing nothing; that project_lock(wait=True) waits its timeout out; and that the project is free
+    again once the other process ends."""
+    from dossier import lock
+    from dossier.errors import ProjectBusy
+
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom dossier.lock import project_lock\n"
+         "with project_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(120)\n", str(root)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = _outputs(root)
+        busy = cli("build", root)
+        assert busy.exit_code == 2 and "另一个 dossier 正在处理此项目，请稍候再试" in busy.stderr
+        assert _outputs(root) == before
+        assert lock.is_locked(root)
+        with pytest.raises(ProjectBusy):
+            with lock.project_lock(root, wait=True, timeout=0.5):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not lock.is_locked(root)
+    with lock.project_lock(root, wait=True, timeout=5):
+        with pytest.raises(ProjectBusy):  # a second holder in the same process is refused too
+            build_lib.build(root)
+    assert build_lib.build(root).dossier == "reused"
+
+
+def test_what_a_killed_build_left_is_cleaned_by_the_next(built, tmp_path):
+    """This test ensures that the staged outputs, build folders and LibreOffice scratch folders of a
+    run that was killed (its process gone, or from before process ids were in the names and older
+    than a day) are removed by the next build, while a clerk's own files and a live run's folders stay."""
+    import os
+    import tempfile
+    import time
+
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    out = root / "输出"
+    dead = _dead_pid()
+    stale = [out / f".证明材料汇编.{dead}.abcd1234.tmp.pdf", out / f".自评报告.{dead}.bak.docx",
+             out / ".材料清单.k2j4h5g6.tmp.xlsx", out / ".dossier" / f".pagemap.{dead}.x1y2z3w4.tmp.json"]
+    for path in stale:
+        path.write_bytes(b"")
+    old = time.time() - 3 * 24 * 3600
+    os.utime(stale[2], (old, old))
+    stale_dirs = [out / ".dossier" / "scratch" / f"build-{dead}-q1w2e3", Path(tempfile.gettempdir())
+                  / f"dossier-soffice-{dead}-r4t5y6"]
+    kept = [out / ".我的笔记.abcd1234.tmp.pdf", out / ".申报表.qwer1234.tmp.docx"]  # the latter: too recent
+    live = Path(tempfile.mkdtemp(prefix=f"dossier-soffice-{os.getpid()}-"))
+    for path in kept:
+        path.write_bytes(b"mine")
+    for folder in stale_dirs:
+        (folder / "profile").mkdir(parents=True)
+    try:
+        build_lib.build(root)
+        assert not any(p.exists() for p in stale + stale_dirs)
+        assert all(p.exists() for p in kept) and live.is_dir()
+        assert not list((out / ".dossier" / "scratch").iterdir())
+    finally:
+        shutil.rmtree(live, ignore_errors=True)
+        for folder in stale_dirs:
+            shutil.rmtree(folder, ignore_errors=True)

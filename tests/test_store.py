@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from dossier.records import EvidenceFile, Suggestion
-from dossier.store import BUSY_MESSAGE, ProjectBusy, db_path, open_store, project_lock
+from dossier.store import SCHEMA_VERSION, BUSY_MESSAGE, ProjectBusy, db_path, open_store, project_lock
 
 
 def ef(path, texts, **kw):
@@ -76,7 +76,7 @@ def test_damaged_database_is_rebuilt(tmp_path):
     db_path(tmp_path).write_bytes(b"this is not sqlite" * 100)
     with open_store(tmp_path) as store:
         assert store.files() == []
-        assert store.meta("schema") == "1"
+        assert store.meta("schema") == SCHEMA_VERSION
     assert sqlite3.connect(db_path(tmp_path)).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

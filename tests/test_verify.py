@@ -136,3 +136,30 @@ def test_text_reading_without_font_lookup_finds_the_same_chinese(tmp_path):
     assert normal == nested == outer == "县级未成年人保护工作领导小组会议纪要"
     assert pdf_reader._lookup_off == 0
     assert read() == normal
+
+
+def test_two_files_with_the_same_title_and_date_under_one_standard_verify(tmp_path):
+    """Two bound files under 2.1.3 whose manifest rows give the same 材料名称 and 日期 print the same
+    目录 text and bookmark title, each pointing at its own pages. This test ensures that verify
+    matches such bookmarks one by one instead of reporting a false mismatch."""
+    import datetime as dt
+
+    import openpyxl
+    from makers import CONFIG, text_pdf
+
+    root = tmp_path / "县"
+    root.mkdir()
+    (root / "dossier.yaml").write_text(CONFIG, encoding="utf-8")
+    first, second = "材料/2.1.3 县级会议/纪要甲.pdf", "材料/2.1.3 县级会议/纪要乙.pdf"
+    text_pdf(root / first, ["县未成年人保护工作领导小组会议纪要甲本正文", "甲本第二页"])
+    text_pdf(root / second, ["县未成年人保护工作领导小组会议纪要乙本正文"])
+    book = openpyxl.Workbook()
+    book.active.append(["指标编号", "文件", "材料名称", "材料类型", "日期", "主体", "备注"])
+    for path in (first, second):
+        book.active.append(["2.1.3", path, "县级会议纪要", "会议纪要", dt.date(2021, 3, 15), "", ""])
+    book.save(root / "材料清单.xlsx")
+    result = build_lib.build(root)
+    pages = {result.page_map.placements[p].first for p in (first, second)}
+    assert len(pages) == 2
+    checked = verify(root)
+    assert checked.ok, checked.mismatches

@@ -11,17 +11,57 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dossier import ids as ids_lib
 from dossier.dates import cell_date, parse_date
+from dossier.manifest import NAMES as manifest_names
 from dossier.manifest import ManifestRow, key_of
-from dossier.paths import OutsideProject, inside, is_inside, rel_posix
-from dossier.records import MATERIAL_KINDS, Assignment, Catalog, ManifestProblem, Project
+from dossier.paths import OutsideProject, inside, is_inside, rel_posix, undecodable
+from dossier.records import MATERIAL_KINDS, Assignment, Catalog, EvidenceFile, ManifestProblem, Project
 
 _DATE_SHAPED = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}")
+
+OUTPUT_DIR = "输出"
+STATE_DIR = ".dossier"  # the workbench's accounts and audit log (CONTRACT.md §7)
+RECYCLE_DIR = ".回收站"  # where the workbench moves removed files, under the evidence folder
+
+
+def _fold(rel: str) -> str:
+    """How reserved names are compared: every Unicode form, width and case of one spelling
+    is the same name (clerks type on Windows, copy from macOS, paste full-width slashes)."""
+    text = unicodedata.normalize("NFKC", rel).replace("\\", "/").casefold()
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    return "/".join(parts)
+
+
+def not_evidence(project: Project, rel: str) -> str | None:
+    """Why the project-relative ``rel`` can never be evidence, however it is spelled, or None.
+
+    dossier's own outputs (输出/), the workbench state (.dossier/), the recycle bin, the
+    manifests, the settings and the unit rosters they name are the project's machinery:
+    binding them would put last build's dossier into the next one."""
+    key = _fold(rel)
+    if not key:
+        return "这是整个项目文件夹；请写出具体的文件或材料子文件夹"
+    first = key.split("/", 1)[0]
+    if first == _fold(OUTPUT_DIR):
+        return "输出/ 中是 dossier 生成的申报材料"
+    if first == STATE_DIR:
+        return ".dossier/ 中是工作台的账号和日志"
+    if any(part == _fold(RECYCLE_DIR) for part in key.split("/")):
+        return "回收站中是已移除的材料"
+    if key in {_fold(n) for n in manifest_names}:
+        return "这是材料清单本身"
+    config = _fold(project.config_path.name) if project.config_path else "dossier.yaml"
+    if key in (config, "dossier.yaml"):
+        return "这是项目设置文件 dossier.yaml"
+    for spec in (project.raw.get("units") or {}).values() if isinstance(project.raw, dict) else ():
+        if isinstance(spec, dict) and isinstance(spec.get("file"), str) and key == _fold(spec["file"]):
+            return "这是 dossier.yaml 中 units 引用的单位名册"
+    return None
 
 
 @dataclass(frozen=True)
@@ -128,30 +168,52 @@ def _resolve_path(project: Project, written: str, by_key: Mapping[str, str],
         target = inside(root, cleaned, also_under=evidence)
     except OutsideProject as e:
         return f"文件 {written} 不能使用：{e}，此行已跳过"
+    if not target.exists() and not target.is_symlink():
+        return f"找不到文件 {written}（已在项目文件夹和 {evidence}/ 中查找），此行已跳过"
+    # Judge the real place, not the spelling: ./输出/x, 输出\x and a link into 输出/ are one place.
+    real_root = root.resolve()
+    real = target.resolve()
+    real_rel = rel_posix(real, real_root)
+    why = not_evidence(project, real_rel) or not_evidence(project, rel_posix(target, root))
+    if why:
+        return f"文件 {written} 不能作为证明材料（{why}），此行已跳过"
     if target.is_dir():
-        prefix = key_of(rel_posix(target, root)) + "/"
+        prefix = key_of(real_rel) + "/"
         under = [(k, known[k]) for k in sorted(k for k in known if key_of(k).startswith(prefix))]
         if not under:
-            under = _files_under(root, target)  # a folder outside the evidence folder
+            under = _files_under(project, real)  # a folder outside the evidence folder
         if not under:
             return f"文件夹 {written} 中没有证明材料，此行已跳过"
         return under
-    if not target.exists() and not target.is_symlink():
-        return f"找不到文件 {written}（已在项目文件夹和 {evidence}/ 中查找），此行已跳过"
+    hit = by_key.get(key_of(real_rel))
+    if hit is not None:  # a link or another spelling of a file the evidence folder already has
+        return [(hit, known[hit])]
+    if undecodable(real_rel):
+        return f"文件 {written} 的名称编码无法识别，此行已跳过"
+    if target.is_symlink() or real != target.absolute():
+        # A link elsewhere in the project: the real file is the evidence, read under its own name.
+        return [(real_rel, real.relative_to(real_root).as_posix())]
     disk = Path(target).relative_to(root).as_posix()
     return [(rel_posix(target, root), disk)]
 
 
-def _files_under(root: Path, folder: Path) -> list[tuple[str, str]]:
-    """Regular files under ``folder`` that stay inside the project, hidden and Office lock files skipped."""
+def _files_under(project: Project, folder: Path) -> list[tuple[str, str]]:
+    """Regular files under ``folder`` (a real path inside the project), each once: links,
+    hidden and Office lock files, names no encoding can show and the project's own files skipped."""
+    root = project.root.resolve()
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not undecodable(d)
+                             and not (Path(dirpath) / d).is_symlink()
+                             and not not_evidence(project, rel_posix(Path(dirpath) / d, root)))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith((".", "~$")) or not path.is_file() or not is_inside(root, path):
+            if name.startswith((".", "~$")) or undecodable(name) or path.is_symlink() or not path.is_file():
                 continue
-            found.append((rel_posix(path, root), path.relative_to(root).as_posix()))
+            rel = rel_posix(path, root)
+            if not is_inside(root, path) or not_evidence(project, rel):
+                continue
+            found.append((rel, path.relative_to(root).as_posix()))
     return sorted(found)
 
 
@@ -197,3 +259,36 @@ def combine(*groups: Iterable[Assignment]) -> tuple[Assignment, ...]:
         for a in group:
             chosen.setdefault((a.path, a.indicator), a)
     return tuple(sorted(chosen.values(), key=lambda a: (ids_lib.sort_key(a.indicator), a.path)))
+
+
+def collapse_copies(assignments: Iterable[Assignment], files: Iterable[EvidenceFile]
+                    ) -> tuple[tuple[Assignment, ...], dict[str, str]]:
+    """Identical content counts once wherever it lies: every assignment of a copy (same
+    sha256 as another readable file) is moved onto one canonical copy, remembering the
+    copy's path in ``Assignment.copy``. Returns the assignments and {copy: canonical}.
+
+    The canonical copy is the one the clerk pointed at most explicitly: a manifest row, then
+    a name, then any assignment; then the shallowest path, then the first in path order."""
+    assignments = tuple(assignments)
+    by_sha: dict[str, list[str]] = {}
+    for f in files:
+        if f.ok and f.sha256:
+            by_sha.setdefault(f.sha256, []).append(f.path)
+    rank: dict[str, int] = {}
+    for a in assignments:
+        rank[a.path] = min(rank.get(a.path, 9), _SOURCE_RANK.get(a.source, 8))
+    canonical: dict[str, str] = {}
+    for paths in by_sha.values():
+        if len(paths) < 2:
+            continue
+        best = min(paths, key=lambda p: (rank.get(p, 9), p.count("/"), p))
+        for p in paths:
+            if p != best:
+                canonical[p] = best
+    if not canonical:
+        return assignments, {}
+    moved = [replace(a, path=canonical[a.path], copy=a.path) if a.path in canonical else a for a in assignments]
+    return tuple(sorted(moved, key=lambda a: (ids_lib.sort_key(a.indicator), a.path, a.copy or ""))), canonical
+
+
+_SOURCE_RANK = {"manifest": 0, "name": 1, "register": 2}

@@ -1,8 +1,11 @@
 """``dossier build``: the whole packet in one run — index (incremental) → check → bind →
 documents with the real page numbers → 材料清单 with page ranges.
 
-Every output is written to a temporary file beside its target and renamed only after all
-of them are complete, so an interrupted or failed build leaves the previous packet intact.
+Four steps: plan (index, check, order) → bind or reuse the dossier → documents with its page
+numbers → commit. Every output is staged as a temporary file beside its target and all of
+them replace the previous ones together, or none does (:class:`dossier.atomic.OutputSet`), so
+an interrupted or failed build leaves the previous packet intact, never a mixed set. The
+project lock is held for the whole run.
 """
 
 from __future__ import annotations
@@ -11,15 +14,13 @@ import dataclasses
 import hashlib
 import json
 import shutil
-import tempfile
 import time
 import unicodedata
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from dossier import atomic
+from dossier import atomic, lock, scratch
 from dossier import check as check_lib
 from dossier import ids
 from dossier import office
@@ -27,7 +28,7 @@ from dossier import project as project_lib
 from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind, patch)
 from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_for
 from dossier.binder.model import page_range
-from dossier.errors import DossierError
+from dossier.errors import BuildRefused, DossierError  # noqa: F401  (BuildRefused: callers import it from here too)
 from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
 
 PDF_NAME = "证明材料汇编.pdf"
@@ -42,12 +43,6 @@ STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材�
 GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
 # progress(stage, done, total); stages: 索引, 转换, 装订, 文书
 Progress = Callable[[str, int, int], None]
-
-
-class BuildRefused(DossierError):
-    """``--strict`` and check found gaps: nothing is written."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -193,6 +188,8 @@ def write_manifest(target: Path, plan: Plan, page_map: PageMap, evidence: Mappin
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from dossier import cells
+
     book = Workbook()
     sheet = book.active
     sheet.title = "材料清单"
@@ -209,8 +206,8 @@ def write_manifest(target: Path, plan: Plan, page_map: PageMap, evidence: Mappin
                     pages, state = page_range(placed.first, placed.last), "已装订"
                 else:
                     pages, state = page_range(placed.first, placed.last), f"已在 {placed.standard} 下装订"
-                sheet.append([std.id, ev.path, ev.title, ev.kind, ev.date, ev.unit or "",
-                              notes.get((std.id, ev.path), ""), pages, state])
+                cells.append(sheet, [std.id, ev.path, ev.title, ev.kind, ev.date, ev.unit or "",
+                                     notes.get((std.id, ev.path), ""), pages, state])
                 if ev.date:
                     sheet.cell(sheet.max_row, 5).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEFGHI", (10, 48, 40, 10, 12, 14, 20, 10, 22)):
@@ -322,120 +319,184 @@ def _previous_page_map(project: Project) -> PageMap | None:
         return None
 
 
-def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the packet under 输出/. Raises BuildRefused (exit 1, nothing written) with
-    ``strict`` while check finds gaps."""
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-    project, catalog = project_lib.open_project(project_dir)
+# --------------------------------------------------------------------------- the four steps
+
+
+@dataclass
+class Planned:
+    """What the build will make, decided before anything is written (step 1)."""
+
+    project: Project
+    catalog: Catalog
+    report: CheckReport
+    gaps: list[str]
+    files: dict[str, EvidenceFile]
+    plan: Plan
+    evidence: dict[str, list[Evidence]]
+    sources: dict[str, Source]
+    notes: dict[tuple[str, str], str]
+    index_reused: int
+    index_read: int
+
+
+@dataclass
+class Bound:
+    """The dossier of this build (step 2): staged, or the previous one reused."""
+
+    result: BindResult
+    mode: str  # bound / patched / reused
+    dossier_key: str
+    hashes: dict[str, str]
+
+
+@dataclass
+class Documents:
+    """The documents, 材料清单 and page record of this build (step 3): staged or reused."""
+
+    key: str
+    reused: bool
+
+
+def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, dividers: bool = True,
+               progress: Progress | None = None) -> Planned:
+    """Step 1: index, check and the dossier's order. Raises BuildRefused under ``strict``."""
     report, index = check_lib.check_project(project, catalog, progress=(
         (lambda phase, done, total: progress("索引", done, total)) if progress else None))
     gaps = gap_lines(report, catalog)
-    seconds["索引和检查"] = time.perf_counter() - clock
     if strict and gaps:
         shown = "\n  ".join(gaps[:30]) + (f"\n  ……另有{len(gaps) - 30}项" if len(gaps) > 30 else "")
         raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")
-
     files = {f.path: f for f in index.files}
     plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers)
     sources = make_sources(project, plan, files)
     notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
+    return Planned(project, catalog, report, gaps, files, plan, evidence, sources, notes,
+                   index.stats.reused, index.stats.read)
 
-    out_dir = project.output_dir
+
+def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping, workdir: Path,
+                  progress: Progress | None = None) -> Bound:
+    """Step 2: the dossier PDF. The last build's record says what its outputs were made from;
+    whatever still matches it is kept (issue 7: a rebuild after one changed file must not
+    re-bind 10,000 pages): nothing changed → reused; only files whose pages keep their count →
+    patched in a copy; else bound afresh. A new PDF is staged in ``outputs``."""
+    project, plan, sources = planned.project, planned.plan, planned.sources
     cache_dir = project.state_dir / "pdf-cache"
-    project.state_dir.mkdir(parents=True, exist_ok=True)
-
-    # The last build's record says what its outputs were made from; whatever still matches it
-    # is kept (issue 7: a rebuild after one changed file must not re-bind 10,000 pages).
-    previous = _load_state(project)
     hashes = {p: s.sha256 or office.sha256_or_empty(s.file) for p, s in sources.items()}
     dossier_key = _dossier_key(project, plan, sources)
     old_map = _previous_page_map(project) if previous else None
-    pdf_path = out_dir / PDF_NAME
+    pdf_path = project.output_dir / PDF_NAME
     reusable = (old_map is not None and previous.get("dossier_key") == dossier_key
                 and previous.get("pdf") == _stat(pdf_path) and set(previous.get("sources", {})) == set(hashes))
     changed = {p: sources[p] for p, h in hashes.items() if previous["sources"][p] != h} if reusable else {}
-    reused_docs = False
+    if reusable and not changed:
+        office_count = sum(1 for s in sources.values() if s.format in OFFICE_FORMATS and not s.error)
+        stats = BindStats(reused=office_count, seconds={"转换": 0.0, "封面和目录": 0.0, "装订": 0.0})
+        return Bound(BindResult(old_map, stats), "reused", dossier_key, hashes)
+    tmp_pdf = outputs.stage(pdf_path)
+    if changed:
+        tried = BindStats()
+        bound = patch(pdf_path, old_map, changed, tmp_pdf, cache_dir=cache_dir,
+                      captions=captions_for(plan), progress=progress, stats=tried, workdir=workdir)
+        if bound is not None:
+            bound.stats.seconds.setdefault("封面和目录", 0.0)
+            bound.stats.reused += sum(1 for p, s in sources.items() if p not in changed
+                                      and s.format in OFFICE_FORMATS and not s.error)
+            return Bound(bound, "patched", dossier_key, hashes)
+    bound = bind(plan, sources, tmp_pdf, cache_dir=cache_dir, workdir=workdir,
+                 cover_template=_template(project, "封面"), toc_template=_template(project, "目录"),
+                 progress=progress)
+    if changed:  # what the attempt to patch converted is now taken from the cache
+        bound.stats.converted += tried.converted
+        bound.stats.reused -= tried.converted
+        bound.stats.seconds["转换"] += tried.seconds.get("转换", 0.0)
+    return Bound(bound, "bound", dossier_key, hashes)
 
-    workdir = Path(tempfile.mkdtemp(prefix="build-", dir=project.state_dir))
-    try:
-        with ExitStack() as commit:
-            # Entered in this order, renamed in reverse when every output is complete.
-            tmp_pdf = commit.enter_context(atomic.atomic_path(pdf_path)) if not reusable or changed else None
-            clock = time.perf_counter()
-            bound = None
-            if reusable and not changed:
-                mode = "reused"
-                office_count = sum(1 for s in sources.values() if s.format in OFFICE_FORMATS and not s.error)
-                bound = BindResult(old_map, BindStats(reused=office_count, seconds={"转换": 0.0, "封面和目录": 0.0,
-                                                                                   "装订": 0.0}))
-            elif changed:
-                mode = "patched"
-                tried = BindStats()
-                bound = patch(pdf_path, old_map, changed, tmp_pdf, cache_dir=cache_dir,
-                              captions=captions_for(plan), progress=progress, stats=tried)
-                if bound is not None:
-                    bound.stats.seconds.setdefault("封面和目录", 0.0)
-                    bound.stats.reused += sum(1 for p, s in sources.items() if p not in changed
-                                              and s.format in OFFICE_FORMATS and not s.error)
-            if bound is None:
-                mode = "bound"
-                bound = bind(plan, sources, tmp_pdf, cache_dir=cache_dir, workdir=workdir,
-                             cover_template=_template(project, "封面"), toc_template=_template(project, "目录"),
-                             progress=progress)
-                if changed:  # what the attempt to patch converted is now taken from the cache
-                    bound.stats.converted += tried.converted
-                    bound.stats.reused -= tried.converted
-                    bound.stats.seconds["转换"] += tried.seconds.get("转换", 0.0)
-            seconds.update({k: bound.stats.seconds.get(k, 0.0) for k in ("转换", "封面和目录", "装订")})
-            page_map = bound.page_map
 
-            clock = time.perf_counter()
-            refs = page_refs(plan, page_map, evidence)
-            documents_key = _documents_key(project, catalog, report, refs, plan, evidence, notes, page_map)
-            reused_docs = (previous.get("documents_key") == documents_key and all(
-                previous.get("documents", {}).get(name) == _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)))
-            if not reused_docs:
-                tmp = {name: commit.enter_context(atomic.atomic_path(out_dir / name))
-                       for name in (MANIFEST_NAME, *DOC_NAMES)}
-            tmp_map = commit.enter_context(atomic.atomic_path(page_map_path(project)))
-            if progress:
-                progress("文书", 0, 4)
-            if not reused_docs:
-                from dossier.documents import render_all
+def make_documents(planned: Planned, bound: Bound, outputs: atomic.OutputSet, previous: Mapping, workdir: Path,
+                   progress: Progress | None = None) -> Documents:
+    """Step 3: 申报表, 请示, 自评报告 and 材料清单 with the dossier's real page numbers, and the
+    page record verify reads, all staged in ``outputs`` (the documents are reused when nothing
+    they depend on changed)."""
+    project, plan, evidence, notes = planned.project, planned.plan, planned.evidence, planned.notes
+    page_map = bound.result.page_map
+    out_dir = project.output_dir
+    refs = page_refs(plan, page_map, evidence)
+    documents_key = _documents_key(project, planned.catalog, planned.report, refs, plan, evidence, notes, page_map)
+    reused = (previous.get("documents_key") == documents_key and all(
+        previous.get("documents", {}).get(name) == _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)))
+    if progress:
+        progress("文书", 0, 4)
+    if not reused:
+        from dossier.documents import render_all
 
-                docs_dir = workdir / "docs"
-                docs_dir.mkdir()
-                render_all(project, catalog, report, refs, out_dir=docs_dir)
-                for name in DOC_NAMES:
-                    shutil.move(str(docs_dir / name), tmp[name])
-                write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
-            stored = json.loads(page_map.to_json())
-            stored["snippets"] = _snippets(page_map, files, plan)
-            stored["titles"] = _titles(plan)
-            stored["applicant"] = project.applicant
-            tmp_map.write_text(json.dumps(stored, ensure_ascii=False, indent=1), encoding="utf-8")
-            if progress:
-                progress("文书", 4, 4)
-            seconds["文书"] = time.perf_counter() - clock
-        # Recorded only once every output is in place: a build that stopped half-way leaves a
-        # record that matches nothing, so the next one starts from scratch.
-        atomic.write_text(project.state_dir / STATE_NAME, json.dumps({
-            "version": STATE_VERSION, "dossier_key": dossier_key, "sources": hashes, "pdf": _stat(pdf_path),
-            "documents_key": documents_key,
-            "documents": {name: _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)},
-        }, ensure_ascii=False, indent=1))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        tmp = {name: outputs.stage(out_dir / name) for name in (MANIFEST_NAME, *DOC_NAMES)}
+        docs_dir = workdir / "docs"
+        docs_dir.mkdir()
+        render_all(project, planned.catalog, planned.report, refs, out_dir=docs_dir)
+        for name in DOC_NAMES:
+            shutil.move(str(docs_dir / name), tmp[name])
+        write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
+    stored = json.loads(page_map.to_json())
+    stored["snippets"] = _snippets(page_map, planned.files, plan)
+    stored["titles"] = _titles(plan)
+    stored["applicant"] = project.applicant
+    outputs.stage(page_map_path(project)).write_text(json.dumps(stored, ensure_ascii=False, indent=1),
+                                                     encoding="utf-8")
+    if progress:
+        progress("文书", 4, 4)
+    return Documents(documents_key, reused)
 
-    outputs = tuple(out_dir / n for n in (PDF_NAME, *DOC_NAMES, MANIFEST_NAME))
+
+def commit(planned: Planned, bound: Bound, documents: Documents, outputs: atomic.OutputSet) -> None:
+    """Step 4: every staged output replaces its previous file, all together or none (see
+    :class:`dossier.atomic.OutputSet`); then the record of what they were made from."""
+    project = planned.project
+    out_dir = project.output_dir
+    outputs.commit()
+    # Recorded only once every output is in place: a build that stopped half-way leaves a
+    # record that matches nothing, so the next one starts from scratch.
+    atomic.write_text(project.state_dir / STATE_NAME, json.dumps({
+        "version": STATE_VERSION, "dossier_key": bound.dossier_key, "sources": bound.hashes,
+        "pdf": _stat(out_dir / PDF_NAME), "documents_key": documents.key,
+        "documents": {name: _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)},
+    }, ensure_ascii=False, indent=1))
+
+
+def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the packet under 输出/: plan → bind or reuse → documents → commit. Raises
+    BuildRefused (exit 1, nothing written) with ``strict`` while check finds gaps, ProjectBusy
+    while another run holds the project, OutputError when an output cannot be replaced (then
+    none is)."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    project, catalog = project_lib.open_project(project_dir)
+    with lock.project_lock(project, reentrant=True):
+        scratch.clean_stale(project)
+        planned = plan_build(project, catalog, strict=strict, dividers=dividers, progress=progress)
+        seconds["索引和检查"] = time.perf_counter() - clock
+        previous = _load_state(project)
+        workdir = scratch.workdir(project, "build-")
+        try:
+            with atomic.OutputSet() as outputs:
+                bound = bind_or_reuse(planned, outputs, previous, workdir, progress)
+                seconds.update({k: bound.result.stats.seconds.get(k, 0.0) for k in ("转换", "封面和目录", "装订")})
+                clock = time.perf_counter()
+                documents = make_documents(planned, bound, outputs, previous, workdir, progress)
+                seconds["文书"] = time.perf_counter() - clock
+                commit(planned, bound, documents, outputs)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    page_map, stats = bound.result.page_map, bound.result.stats
+    outputs_written = tuple(project.output_dir / n for n in (PDF_NAME, *DOC_NAMES, MANIFEST_NAME))
     return BuildResult(
-        outputs=outputs, page_map=page_map, report=report, gaps=tuple(gaps),
+        outputs=outputs_written, page_map=page_map, report=planned.report, gaps=tuple(planned.gaps),
         total_pages=page_map.front + page_map.body, files_bound=len(page_map.placements),
-        left_out=dict(page_map.problems), seconds=seconds, index_reused=index.stats.reused,
-        index_read=index.stats.read, conversions_reused=bound.stats.reused,
-        conversions_done=bound.stats.converted, stats=bound.stats, dossier=mode, documents_reused=reused_docs)
+        left_out=dict(page_map.problems), seconds=seconds, index_reused=planned.index_reused,
+        index_read=planned.index_read, conversions_reused=stats.reused,
+        conversions_done=stats.converted, stats=stats, dossier=bound.mode, documents_reused=documents.reused)
 
 
 def _template(project: Project, name: str) -> Path | None:

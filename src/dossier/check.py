@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from dossier import ids
 from dossier import project as project_lib
@@ -67,16 +68,32 @@ def _check_incidents(catalog: Catalog, project: Project) -> None:
                               f"有效的是：{valid}", path=str(project.config_path), key=f"incidents[{i}].item")
 
 
-def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile]) -> list[Problem]:
+def _evidence_warnings(std: Standard, evidence: list[Evidence], files: dict[str, EvidenceFile],
+                       sealed_kinds: tuple[str, ...] = ()) -> list[Problem]:
     counts_by_period = any(per_period(r) for r in std.rules)
     warnings = []
     for e in evidence:
+        f = files.get(e.path)
+        # Only pages that were looked at (scans and photos) can show a seal's absence.
+        if e.usable and e.kind in sealed_kinds and f is not None and f.seal is False:
+            warnings.append(Problem("unsealed", f"{e.path} 未见公章（{e.kind}应加盖公章）"))
         if e.usable and e.date is None:
             tail = "，仅计入“有材料”，不计入按年/季度的统计" if counts_by_period else ""
             warnings.append(Problem("undated-evidence", f"{e.path} 未找到日期{tail}（可在材料清单“日期”列填写）"))
         if e.path not in files:
             warnings.append(Problem("file-not-indexed", f"{e.path} 不在材料索引中，未计入"))
     return warnings
+
+
+def _copy_warnings(assigned: Iterable[Assignment]) -> tuple[Problem, ...]:
+    """One warning per identical copy assigned to a standard: counted once, bound as the original."""
+    copies: dict[str, set[str]] = {}
+    for a in assigned:
+        if a.copy:
+            copies.setdefault(a.path, set()).add(a.copy)
+    return tuple(Problem("duplicate-content", f"{'、'.join(sorted(dups))} 与 {path} 内容完全相同，只计一份，"
+                                              f"装订 {path}")
+                 for path, dups in sorted(copies.items()))
 
 
 def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], registers: Registers,
@@ -97,7 +114,7 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
             total.warn(w.code, w.message)
         total.evidence += [p for p in o.evidence if p not in paths and p not in total.evidence]
         total.violated |= o.violated
-    for w in _evidence_warnings(std, evidence, files):
+    for w in _evidence_warnings(std, evidence, files, catalog.sealed_kinds if catalog else ("承诺书",)):
         total.warn(w.code, w.message)
     all_paths = tuple(paths + total.evidence)
     usable = any(e.usable for e in evidence) or bool(total.evidence)
@@ -144,21 +161,32 @@ def evidence_per_standard(catalog: Catalog, files: Iterable[EvidenceFile],
 
 def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], assignments: Iterable[Assignment],
              manifest_problems: Iterable[ManifestProblem], *, registers_root: Path,
+             duplicates: Mapping[str, str] | None = None,
              evidence: dict[str, list[Evidence]] | None = None) -> CheckReport:
     """Every standard and negative-list item of ``catalog``, in catalog order. ``evidence``
-    (from :func:`evidence_per_standard`) is computed here when not given.
+    (from :func:`evidence_per_standard`, e.g. a session's) is computed here when not given.
+
+    ``duplicates`` maps identical copies to the file they count as (see
+    :func:`dossier.assign.collapse_copies`): each standard warns about the copies assigned to
+    it, and the copies are listed as such rather than as unassigned.
 
     Raises ConfigError when ``incidents`` names an item the catalog does not have."""
+    duplicates = dict(duplicates or {})
     _check_incidents(catalog, project)
     files = list(files)
     by_path = {f.path: f for f in files}
+    assigned = group_assignments(assignments)
     if evidence is None:
-        evidence = evidence_per_standard(catalog, by_path, assignments)
+        evidence = {std.id: merge_evidence(std.id, assigned.get(std.id, ()), by_path, catalog) for std in catalog.items()}
     registers = Registers(registers_root)
 
     findings = []
     for std in catalog.items():
-        findings.append(evaluate_item(std, project, evidence.get(std.id, []), registers, by_path, catalog))
+        finding = evaluate_item(std, project, evidence.get(std.id, []), registers, by_path, catalog)
+        copies = _copy_warnings(assigned.get(std.id, ()))
+        if copies:
+            finding = replace(finding, warnings=finding.warnings + copies)
+        findings.append(finding)
 
     order = {item_id: i for i, item_id in enumerate(catalog.ids())}
     ids_of: dict[str, set[str]] = {}
@@ -166,9 +194,12 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
         for path in f.evidence:
             ids_of.setdefault(path, set()).add(f.id)
     reports = []
+    narrative = (project.narrative_file or "").replace("\\", "/").removeprefix("./")
     for f in files:
         assigned_ids = tuple(sorted(ids_of.get(f.path, ()), key=lambda i: order.get(i, 10**6)))
-        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids))
+        used_as = "申报表“基本情况”" if f.path == narrative and not assigned_ids else None
+        reports.append(FileReport(f.path, "ok" if f.ok else "error", f.error or "", assigned_ids,
+                                  duplicates.get(f.path), used_as))
     # A register proving a standard is evidence too: list it like any other file.
     for rel, sheet in registers.sheets().items():
         if rel in by_path or not sheet.found:

@@ -6,11 +6,23 @@ there is one. The CLI shows a traceback only with ``-v``.
 
 from __future__ import annotations
 
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes of every command (CONTRACT.md §5)."""
+
+    OK = 0
+    GAPS = 1  # gaps or mismatches found (check, verify, build --strict); unreadable files
+    BAD_INPUT = 2  # bad input or usage: the message says what and where
+    INTERNAL = 3  # a bug in dossier, never a user mistake
+    INTERRUPTED = 130
+
 
 class DossierError(Exception):
     """A problem the user can fix. ``exit_code`` follows CONTRACT.md §5."""
 
-    exit_code = 2
+    exit_code: ExitCode = ExitCode.BAD_INPUT
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -22,6 +34,16 @@ class DossierError(Exception):
 
 class UsageError(DossierError):
     """Wrong arguments or an impossible request."""
+
+
+class OutsideProject(UsageError, ValueError):
+    """A path that resolves outside the project folder (``..``, absolute, or via a link).
+
+    Also a ValueError: callers that turn it into a per-row message catch it as before."""
+
+
+class ProjectBusy(DossierError):
+    """Another dossier run holds the project (see :mod:`dossier.lock`)."""
 
 
 class ConfigError(DossierError):
@@ -48,7 +70,7 @@ class CatalogNotFound(ConfigError):
 class EvidenceError(DossierError):
     """One evidence file cannot be read. Reported per file; never stops a run."""
 
-    exit_code = 1
+    exit_code = ExitCode.GAPS
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -57,3 +79,9 @@ class EvidenceError(DossierError):
 
 class OutputError(DossierError):
     """Outputs cannot be written (disk full, permission, a file locked by Word)."""
+
+
+class BuildRefused(DossierError):
+    """``build --strict`` and check found gaps: nothing is written."""
+
+    exit_code = ExitCode.GAPS

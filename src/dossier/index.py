@@ -11,6 +11,7 @@ facts — cheap, so a changed manifest or catalog never needs a file read again.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -18,21 +19,28 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from dossier import assign as assign_lib
 from dossier import manifest as manifest_lib
 from dossier import store as store_lib
 from dossier import suggest as suggest_lib
 from dossier.office import sha256_or_empty
+from dossier.paths import BAD_NAME, ODD_NAME, escaped, odd, readable, undecodable, visible
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
+IN_PROCESS_PAGES = 2  # up to this many pages to OCR are recognised without worker processes
+# What one file may cost a reader worker on top of what the worker already holds: a fixed
+# allowance plus a few times the file's own size (read whole, then parsed). A PDF whose
+# content stream inflates without end (1 MB → 2 GB) stops at the limit and is reported,
+# instead of taking a clerk's office PC down with it.
+MEMORY_BASE = 1 << 30
+MEMORY_PER_BYTE = 4
 LEGACY_SUFFIXES = (".doc", ".wps", ".xls", ".et")
 # Files the operating system or Office leaves beside documents; never evidence.
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
-PROJECT_FILES = frozenset({"dossier.yaml", *manifest_lib.NAMES})
-OUTSIDE_LINK = "符号链接指向项目文件夹之外，出于安全考虑未读取"
+OUTSIDE_LINK = "符号链接指向材料文件夹之外，出于安全考虑未读取（请把文件本身复制到材料文件夹中）"
 NO_PERMISSION_DIR = "没有读取此文件夹的权限，其中的文件未读取"
 
 # progress(phase, done, total): phase is "convert" (legacy files through LibreOffice) or "read".
@@ -47,6 +55,8 @@ class IndexStats:
     errors: int = 0  # files that cannot be used (unreadable, unsupported, outside links)
     pages: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages recognised by OCR this run (cached results not counted)
+    ocr_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,8 @@ class IndexResult:
     suggestions: tuple[Suggestion, ...]
     stats: IndexStats = field(default_factory=IndexStats)
     warnings: tuple[str, ...] = ()  # about the project as a whole, e.g. a missing evidence folder
+    # An identical copy (same content) → the file it is counted and bound as.
+    duplicates: Mapping[str, str] = field(default_factory=dict)
 
     def file(self, path: str) -> EvidenceFile | None:
         return next((f for f in self.files if f.path == path), None)
@@ -71,8 +83,9 @@ class IndexResult:
 
     @property
     def unassigned(self) -> tuple[EvidenceFile, ...]:
+        """Files assigned to nothing; an identical copy of another file is not one of them."""
         taken = self.assigned_paths
-        return tuple(f for f in self.files if f.path not in taken)
+        return tuple(f for f in self.files if f.path not in taken and f.path not in self.duplicates)
 
     @property
     def errors(self) -> tuple[EvidenceFile, ...]:
@@ -89,10 +102,14 @@ class _Entry:
 
 
 def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
-              progress: Progress | None = None, time_limit: float = TIME_LIMIT) -> IndexResult:
+              progress: Progress | None = None, time_limit: float = TIME_LIMIT,
+              ocr: bool | None = None) -> IndexResult:
     """Bring the index up to date with the evidence folder and the manifest; return everything
-    the later stages need. Raises :class:`dossier.store.ProjectBusy` when another run holds the project."""
+    the later stages need. Raises :class:`dossier.store.ProjectBusy` when another run holds the project.
+
+    ``ocr``: recognise pages without a text layer (default: the project's ``ocr`` setting)."""
     started = time.perf_counter()
+    use_ocr = project.ocr if ocr is None else bool(ocr)
     progress = progress if callable(progress) else None  # progress=True/False from callers expecting a flag
     root = project.root
     state = project.state_dir
@@ -104,6 +121,12 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         for rel, disk in resolved.paths.items():
             if rel not in entries:
                 entries[rel] = _Entry(disk)
+        evidence_root = root / project.evidence_dir
+        if evidence_root.exists() and not evidence_root.is_dir() or not resolved.paths and not evidence_root.is_dir():
+            # Nothing to read at all: a typo in evidence_dir, not a county without evidence.
+            from dossier.project import missing_evidence_dir
+
+            raise missing_evidence_dir(project)
 
         fingerprint = reader_fingerprint()
         if store.meta("reader_fingerprint") != fingerprint:
@@ -113,6 +136,13 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
             for marker in (state / "legacy").glob("*.failed"):
                 marker.unlink(missing_ok=True)
             store.set_meta("reader_fingerprint", fingerprint)
+        mode = "on" if use_ocr else "off"
+        if store.meta("ocr") != mode:
+            if not use_ocr:
+                # OCR turned off: files whose facts came partly from OCR are read again without it
+                # (the recognised pages stay cached by content for when it is turned back on).
+                store.remove(store.ocr_touched())
+            store.set_meta("ocr", mode)
         stamps = store.stamps()
         removed = store.remove(p for p in stamps if p not in entries or entries[p].error is not None)
         to_read: list[tuple[str, str, os.stat_result]] = []
@@ -152,11 +182,17 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
                 ef = store_lib.with_path(ef, rel, size=size, mtime=mtime)
                 store.put_file(ef, disk_path=disk, mtime_ns=st.st_mtime_ns if st is not None else 0)
 
+        ocr_stats = (0, 0.0)
+        ocr_warning = None
+        if use_ocr:
+            ocr_stats, ocr_warning = ocr_stage(store, root, jobs=jobs, progress=progress)
+
         files = sorted(store.files() + walk_errors, key=lambda f: f.path)
         unopened = {w.path for w in walk_errors}
         by_names, name_problems = assign_lib.name_assignments(catalog, [f.path for f in files if f.path not in unopened])
         assignments = assign_lib.combine(resolved.assignments, by_names)
-        taken = {a.path for a in assignments}
+        assignments, duplicates = assign_lib.collapse_copies(assignments, files)
+        taken = {a.path for a in assignments} | set(duplicates)
         if project.narrative_file:  # the 基本情况 text for the 申报表 is not evidence to place
             taken.add(project.narrative_file.replace("\\", "/"))
         suggestions = _suggestions(store, catalog, [f for f in files if f.ok and f.path not in taken])
@@ -164,11 +200,12 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
     all_problems = tuple(problems) + resolved.problems + tuple(name_problems)
     stats = IndexStats(read=len(to_read), reused=reused, removed=removed,
                        errors=sum(1 for f in files if not f.ok), pages=sum(f.pages or 0 for f in files if f.ok),
-                       seconds=round(time.perf_counter() - started, 3))
-    warnings = ()
+                       seconds=round(time.perf_counter() - started, 3), ocr_pages=ocr_stats[0],
+                       ocr_seconds=round(ocr_stats[1], 3))
+    warnings = (ocr_warning,) if ocr_warning else ()
     if not (root / project.evidence_dir).is_dir():
-        warnings = (f"材料文件夹 {project.evidence_dir}/ 不存在（dossier.yaml 的 evidence_dir），只读取了材料清单中列出的文件",)
-    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings)
+        warnings += (f"材料文件夹 {project.evidence_dir}/ 不存在，只读取了材料清单中列出的文件",)
+    return IndexResult(tuple(files), assignments, all_problems, tuple(suggestions), stats, warnings, duplicates)
 
 
 def load_index(project: Project, catalog: Catalog) -> IndexResult:
@@ -182,26 +219,138 @@ def search(project: Project, terms: list[str], *, limit: int = 200) -> list[stor
         return store.search(terms, limit=limit)
 
 
+# --------------------------------------------------------------------------- OCR
+
+
+def ocr_stage(store: store_lib.Store, root: Path, *, jobs: int | None = None,
+              progress: Progress | None = None) -> tuple[tuple[int, float], str | None]:
+    """Recognise every page of the indexed files that has no text layer and is not yet in the
+    OCR cache (by content hash), page by page in worker processes, then find each file's facts
+    again from its whole text. Returns ((pages recognised, seconds), a warning or None).
+
+    Each worker holds one engine and one page image at a time; onnxruntime's threads per worker
+    are set so that the workers share the cores instead of fighting over them. Results are
+    committed as they arrive: an interrupted run keeps every page it finished."""
+    from dossier.readers import ocr as ocr_lib
+
+    pending = store.ocr_pending()
+    if not pending:
+        return (0, 0.0), None
+    started = time.perf_counter()
+    files = {p: store.file(p) for p in pending}
+    results: dict[str, dict[int, ocr_lib.OcrPage]] = {}
+    tasks: list[tuple[str, int]] = []
+    for path, ef in files.items():
+        cached = store.ocr_results(ef.sha256, ocr_lib.ENGINE_NAME)
+        results[path] = {}
+        for page in ef.scanned_pages:
+            if page in cached:
+                results[path][page] = ocr_lib.OcrPage.from_json(json.loads(cached[page]))
+            else:
+                tasks.append((path, page))
+    warning = None
+    done_pages = 0
+    if tasks:
+        if not ocr_lib.available():
+            return (0, 0.0), "未安装文字识别（OCR）组件 rapidocr/onnxruntime，扫描件和照片中的文字未识别"
+        disks = {p: store.disk_path(p) for p in files}
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+        if progress:
+            progress("ocr", 0, len(tasks))
+
+        def arrived(path: str, page: int, data: dict) -> None:
+            nonlocal done_pages
+            page_result = ocr_lib.OcrPage.from_json(data)
+            if not page_result.error:
+                store.put_ocr(files[path].sha256, page, ocr_lib.ENGINE_NAME, json.dumps(data, ensure_ascii=False))
+            results[path][page] = page_result
+            done_pages += 1
+            if progress:
+                progress("ocr", done_pages, len(tasks))
+            if len(results[path]) == len(files[path].scanned_pages):
+                _merge_ocr(store, files[path], results[path])
+
+        if len(tasks) <= IN_PROCESS_PAGES or workers == 1:
+            # A page or two: starting workers (and loading a model in each) costs more than it saves.
+            threads = ocr_lib.configure_threads(1)
+            for path, page in tasks:
+                arrived(path, page, _ocr_task(str(root / disks[path]), page, files[path].format, threads))
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from concurrent.futures.process import BrokenProcessPool
+
+            threads = ocr_lib.configure_threads(workers)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+            try:
+                futures = {pool.submit(_ocr_task, str(root / disks[path]), page, files[path].format, threads):
+                           (path, page) for path, page in tasks}
+                for future in as_completed(futures):
+                    path, page = futures[future]
+                    try:
+                        data = future.result()
+                    except BrokenProcessPool:
+                        warning = "文字识别进程异常退出，部分页面未识别；请再次运行 dossier index"
+                        break
+                    except Exception as e:  # one page's surprise must not stop the others
+                        data = ocr_lib.OcrPage(text="", error=f"第 {page} 页识别失败（{type(e).__name__}）").to_json()
+                    arrived(path, page, data)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    waiting = {path for path, _ in tasks}
+    for path, ef in files.items():
+        if path in waiting:
+            continue  # merged as its last page arrived (or left for the next run)
+        if len(results[path]) == len(ef.scanned_pages):
+            _merge_ocr(store, ef, results[path])
+    return (done_pages, time.perf_counter() - started), warning
+
+
+def _merge_ocr(store: store_lib.Store, ef: EvidenceFile, pages: dict) -> None:
+    from dossier import readers
+
+    merged = readers.with_ocr(ef, pages)
+    store.put_file(merged, disk_path=store.disk_path(ef.path) or ef.path, mtime_ns=store.mtime_ns(ef.path),
+                   ocr_done=True)
+
+
+def _ocr_task(path: str, page: int, fmt: str, threads: int) -> dict:
+    from dossier.readers import ocr as ocr_lib
+
+    return ocr_lib.ocr_page_file(Path(path), page, fmt, threads).to_json()
+
+
 # --------------------------------------------------------------------------- walking
 
 
 def walk(project: Project) -> dict[str, _Entry]:
     """Every file under the evidence folder, any depth: NFC project-relative path → entry.
 
-    Links are followed only while they stay inside the project; a link leading out is
-    listed with an error and not opened. ``输出/`` is never evidence."""
+    Each real file is read once, under its own name: symbolic links inside the evidence
+    folder are not followed (a link to a file or folder that is already there would count
+    it twice, a link to a parent loops), and a link leading out of the evidence folder is
+    listed with an error and not opened. dossier's own files (输出/, the manifests,
+    dossier.yaml, …; see :func:`dossier.assign.not_evidence`) are never evidence. A name
+    with bytes no encoding can show is listed under a readable form with an error."""
     root = project.root
-    real_root = root.resolve()
     out_dir = project.output_dir.resolve()
     start = root / project.evidence_dir
     entries: dict[str, _Entry] = {}
     if not start.is_dir():
         return entries
+    real_start = Path(os.path.realpath(start))
     visited: set[str] = set()
 
     def rel_of(path: Path) -> tuple[str, str]:
         disk = Path(os.path.relpath(path, root)).as_posix()
         return unicodedata.normalize("NFC", disk), disk
+
+    def add_error(rel: str, disk: str, error: str) -> None:
+        if undecodable(rel) or odd(rel):
+            shown = visible(readable(rel))
+            if shown in entries or os.path.lexists(root / shown):
+                shown = escaped(rel)  # the readable spelling names another, real file
+            rel = shown
+        entries[rel] = _Entry(disk, error)
 
     def visit(directory: Path) -> None:
         real = os.path.realpath(directory)
@@ -212,29 +361,33 @@ def walk(project: Project) -> dict[str, _Entry]:
             children = sorted(os.scandir(directory), key=lambda d: d.name)
         except OSError:
             rel, disk = rel_of(directory)
-            entries[rel] = _Entry(disk, NO_PERMISSION_DIR)
+            add_error(rel, disk, NO_PERMISSION_DIR)
             return
         for child in children:
             name = child.name
             if name.startswith((".", "~$")) or name.lower() in IGNORED_NAMES:
                 continue
-            if directory == root and name in PROJECT_FILES:
-                continue  # evidence_dir "." must not turn the settings into evidence
             path = Path(child.path)
             rel, disk = rel_of(path)
+            if assign_lib.not_evidence(project, rel) is not None:
+                continue  # evidence_dir "." must not turn the settings or 输出/ into evidence
             if child.is_symlink():
                 target = Path(os.path.realpath(path))
-                if target != real_root and real_root not in target.parents:
-                    entries[rel] = _Entry(disk, OUTSIDE_LINK)
-                    continue
+                if target != real_start and real_start not in target.parents:
+                    add_error(rel, disk, OUTSIDE_LINK)
+                continue  # inside the evidence folder: the target is read under its own name
             try:
-                is_dir = child.is_dir()
+                is_dir = child.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
             if is_dir:
                 if Path(os.path.realpath(path)) == out_dir:
                     continue
                 visit(path)
+            elif undecodable(rel):
+                add_error(rel, disk, BAD_NAME)
+            elif odd(rel):
+                add_error(rel, disk, ODD_NAME)
             else:
                 entries[rel] = _Entry(disk)
 
@@ -317,7 +470,47 @@ def _failed(root: Path, disk: str, reason: str) -> EvidenceFile:
                         format=suffix or "unsupported", error=reason)
 
 
+def _address_space() -> int | None:
+    """This process's virtual size in bytes (Linux), or None where it cannot be known."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _limit_memory(root: Path, disk: str) -> None:
+    """Cap this worker's address space for the next file at what it holds now plus the
+    file's allowance. Only workers call this: the limit dies with them."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimit; the time limit still applies
+        return
+    now = _address_space()
+    if now is None:
+        return
+    try:
+        size = os.stat(root / disk).st_size
+    except OSError:
+        size = 0
+    from dossier.readers import MAX_IN_MEMORY
+
+    wanted = now + MEMORY_BASE + MEMORY_PER_BYTE * min(size, MAX_IN_MEMORY)
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ValueError, OSError):
+        pass
+
+
 def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
+    import faulthandler
+
+    # A reader library aborting on a hostile file ends this worker and is reported per file;
+    # a C traceback on the clerk's terminal (PYTHONFAULTHANDLER, pytest) would only alarm.
+    faulthandler.disable()
     while True:
         try:
             task = conn.recv()
@@ -326,6 +519,7 @@ def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
         if task is None:
             return
         number, disk = task
+        _limit_memory(root, disk)
         conn.send((number, _read_one(root, disk, legacy_cache)))
 
 
@@ -391,7 +585,7 @@ def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None,
                     finished.append(conn.recv())
                 except (EOFError, OSError):
                     # The reader crashed its process (a native library on a hostile file).
-                    finished.append(retire(conn, "读取此文件时程序异常退出，文件可能已损坏"))
+                    finished.append(retire(conn, "读取此文件时程序异常退出（文件可能已损坏，或读取所需内存超出限制），未计入"))
                     continue
                 feed(conn)
             now = time.monotonic()

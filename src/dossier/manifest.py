@@ -20,9 +20,10 @@ from typing import Any
 
 from lxml import etree
 
+from dossier import cells as cells_lib
 from dossier import ids as ids_lib
 from dossier.atomic import atomic_path
-from dossier.errors import DossierError, UsageError
+from dossier.errors import DossierError, EvidenceError, UsageError
 from dossier.paths import OutsideProject, inside, rel_posix
 from dossier.records import Catalog, ManifestProblem, Project
 
@@ -128,6 +129,9 @@ def _rows_from_table(source: str, table: list[list[Any]]) -> tuple[list[Manifest
 def _read_xlsx(path: Path) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
+    from dossier.readers.guard import check_workbook_file
+
+    check_workbook_file(path)  # calamine unzips on its own: a zip bomb must not reach it
     book = CalamineWorkbook.from_path(str(path))
     sheet = SHEET_NAME if SHEET_NAME in book.sheet_names else book.sheet_names[0]
     return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -167,6 +171,12 @@ def read_manifests(root: Path) -> tuple[list[ManifestRow], list[ManifestProblem]
             continue
         except PermissionError:
             problems.append(ManifestProblem(path.name, None, "没有读取权限，此清单未读取"))
+            continue
+        except EvidenceError as e:
+            problems.append(ManifestProblem(path.name, None, f"{e.reason.removesuffix('，未读取')}，此清单未读取"))
+            continue
+        except csv.Error as e:
+            problems.append(ManifestProblem(path.name, None, f"CSV 格式错误（{e}），此清单未读取"))
             continue
         except Exception:  # calamine raises its own types for damaged workbooks
             problems.append(ManifestProblem(path.name, None, "文件已损坏或不是有效的 Excel 表格，此清单未读取"))
@@ -313,7 +323,8 @@ def _sheet_with_row(path: Path, row: int, values: dict[int, str]) -> bytes:
                 cell.remove(child)
             cell.set("t", "inlineStr")
             inline = etree.SubElement(cell, f"{{{_MAIN}}}is")
-            etree.SubElement(inline, f"{{{_MAIN}}}t").text = text
+            # An inline string is never a formula; clean() drops what XML cannot hold.
+            etree.SubElement(inline, f"{{{_MAIN}}}t").text = cells_lib.clean(text)
         if row_el.get("spans"):
             del row_el.attrib["spans"]  # an optimisation hint Excel recomputes
         dim = sheet.find(f"{{{_MAIN}}}dimension")
@@ -371,3 +382,116 @@ def _append_csv(path: Path, cells: dict[str, str], wanted: list[str]) -> int | N
         tmp.write_bytes(encoded)
     # csv.reader yields a (blank) record for every line, so the new line's number follows them all.
     return len(table) + 1
+
+
+# --------------------------------------------------------------------------- workbench writes
+# Added for ``dossier serve``: the same byte-preserving writer as ``accept``, with a note of the
+# workbench's choosing, in-place cell edits and row clearing, and a token that tells whether the
+# manifest changed on disk since a page showed it.
+
+
+def manifest_token(root: Path) -> str:
+    """Size and mtime of every manifest at ``root``: changes whenever Excel, WPS or dossier saves one."""
+    parts = []
+    for name in NAMES:
+        try:
+            st = (root / name).stat()
+        except OSError:
+            parts.append(f"{name}:-")
+            continue
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    import hashlib
+
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def add_row(project: Project, catalog: Catalog, rel_path: str, ids: list[str], *, note: str) -> AcceptResult:
+    """What :func:`accept` does, with ``note`` in 备注 (who added the row, and when)."""
+    root = project.root
+    wanted = []
+    for raw in ids:
+        for one in ids_lib.split_ids(raw):
+            if catalog.get(one) is None:
+                raise UsageError(ids_lib.unknown_id_message(one, catalog.ids()))
+            if one not in wanted:
+                wanted.append(one)
+    if not wanted:
+        raise UsageError("请至少选择一个指标编号")
+    try:
+        target = inside(root, rel_path, also_under=project.evidence_dir)
+    except OutsideProject as e:
+        raise UsageError(f"文件 {rel_path} 无效：{e}") from None
+    if not target.is_file():
+        raise UsageError(f"找不到文件 {rel_path}")
+    rel = rel_posix(target, root)
+    cells = {"indicator": "、".join(wanted), "file": rel, "note": note}
+    xlsx, csv_path = root / XLSX_NAME, root / CSV_NAME
+    if xlsx.is_file() or not csv_path.is_file():
+        created = not xlsx.is_file()
+        row = _append_xlsx(xlsx, catalog, cells, wanted, created)
+        return AcceptResult(XLSX_NAME, row, rel, tuple(wanted), created)
+    return AcceptResult(CSV_NAME, _append_csv(csv_path, cells, wanted), rel, tuple(wanted), False)
+
+
+def _xlsx_for_edit(root: Path, source: str) -> tuple[Path, list[list[Any]], dict[str, int]]:
+    if source != XLSX_NAME:
+        raise UsageError(f"只能在工作台中修改 {XLSX_NAME}；{source} 请用 Excel 或 WPS 修改")
+    path = root / XLSX_NAME
+    if not path.is_file():
+        raise UsageError(f"{XLSX_NAME} 不存在")
+    try:
+        table = _read_xlsx(path)
+    except Exception:  # calamine raises its own types for damaged workbooks
+        raise DossierError(f"{XLSX_NAME} 已损坏或不是有效的 Excel 表格，无法修改") from None
+    return path, table, _append_columns(path, table)
+
+
+def row_values(root: Path, source: str, row: int) -> dict[str, str]:
+    """The text of every known column of one manifest row (``row`` as the spreadsheet numbers it)."""
+    path, table, columns = _xlsx_for_edit(root, source)
+    if row < 2 or row > len(table):
+        raise UsageError(f"{source} 没有第 {row} 行")
+    raw = table[row - 1]
+    out = {}
+    for field, i in columns.items():
+        value = raw[i] if i < len(raw) else None
+        out[field] = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else _cell_text(value)
+    return out
+
+
+def update_row(root: Path, source: str, row: int, values: dict[str, str]) -> None:
+    """Write ``values`` (field → text) into one existing row of 材料清单.xlsx, keeping everything else."""
+    path, table, columns = _xlsx_for_edit(root, source)
+    if row < 2 or row > len(table) or not any(_cell_text(c) for c in table[row - 1]):
+        raise UsageError(f"{source} 第 {row} 行不存在或为空")
+    missing = [FIELD_HEADER[f] for f in values if f not in columns]
+    if missing:
+        raise UsageError(f"{source} 没有“{'”“'.join(missing)}”列，请先在 Excel 中添加该列")
+    cells = {columns[f] + 1: v for f, v in values.items()}
+    try:
+        data = _sheet_with_row(path, row, cells)
+    except Exception:  # a hand-edited package we do not understand: refuse rather than break it
+        raise DossierError(f"{path.name} 的结构无法识别，无法修改；请用 Excel 另存为 .xlsx 后重试") from None
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def clear_row(root: Path, source: str, row: int) -> dict[str, str]:
+    """Blank one row of 材料清单.xlsx (a blank row is skipped when read); returns what it held."""
+    before = row_values(root, source, row)
+    path, table, columns = _xlsx_for_edit(root, source)
+    try:
+        data = _sheet_with_row(path, row, {i + 1: "" for i in columns.values()})
+    except Exception:
+        raise DossierError(f"{path.name} 的结构无法识别，无法修改；请用 Excel 另存为 .xlsx 后重试") from None
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return before
+
+
+def restore_row(project: Project, catalog: Catalog, values: dict[str, str]) -> int | None:
+    """Append a row cleared by :func:`clear_row` again (after the file came back from the 回收站)."""
+    xlsx = project.root / XLSX_NAME
+    wanted = [i for i in ids_lib.split_ids(values.get("indicator", "")) if catalog.get(i) is not None]
+    cells = {k: v for k, v in values.items() if v}
+    return _append_xlsx(xlsx, catalog, cells, wanted, not xlsx.is_file())

@@ -75,9 +75,12 @@ class Converted:
 
 def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
             hashes: dict[Path, str] | None = None, instances: int = 2, timeout_per_file: float = 60,
-            progress: Callable[[int], None] | None = None) -> dict[Path, Converted]:
+            progress: Callable[[int], None] | None = None,
+            scratch_dir: Path | None = None) -> dict[Path, Converted]:
     """Convert every source to ``target_format`` (``pdf``, ``docx``, ``xlsx``), cached in
-    ``cache_dir/<sha256>.<format>``. Never raises for one bad file: its entry carries the error."""
+    ``cache_dir/<sha256>.<format>``. Never raises for one bad file: its entry carries the error.
+    LibreOffice's profile and copies go to ``scratch_dir`` (a project's own scratch folder,
+    cleaned by the next run if this one is killed) or the system temp folder."""
     sources = list(dict.fromkeys(Path(s) for s in sources))
     cache_dir.mkdir(parents=True, exist_ok=True)
     results: dict[Path, Converted] = {}
@@ -105,7 +108,7 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
     shares = [todo[i::max(1, instances)] for i in range(max(1, min(instances, len(todo))))]
     with ThreadPoolExecutor(len(shares)) as pool:
         for part in pool.map(lambda share: _convert_batch(exe, share, target_format, cache_dir,
-                                                          timeout_per_file, progress), shares):
+                                                          timeout_per_file, progress, scratch_dir), shares):
             results.update(part)
     for same in copies.values():
         first = results[same[0]]
@@ -118,7 +121,10 @@ def convert(sources: Iterable[Path], target_format: str, cache_dir: Path, *,
 # Without an explicit import filter LibreOffice opens any unreadable file as plain text
 # and "converts" it; with one, a corrupt file fails and is reported.
 _IMPORT_FILTERS = {".docx": "MS Word 2007 XML", ".doc": "MS Word 97", ".xlsx": "Calc MS Excel 2007 XML",
-                   ".xls": "MS Excel 97"}
+                   ".xls": "MS Excel 97",
+                   # A web system's "Excel export" is an HTML table saved as .xls: open it in Calc,
+                   # as Excel does, not in Writer/Web (which can export neither .xlsx nor a sheet PDF).
+                   ".html": "HTML (StarCalc)"}
 
 
 def _staged_suffix(src: Path) -> str:
@@ -127,7 +133,7 @@ def _staged_suffix(src: Path) -> str:
     suffix = {".wps": ".doc", ".et": ".xls"}.get(src.suffix.lower(), src.suffix.lower())
     try:
         with open(src, "rb") as f:
-            head = f.read(64).lstrip()
+            head = f.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
     except OSError:
         return suffix
     if head.startswith(b"{\\rtf"):
@@ -166,7 +172,7 @@ def _cached_name(cache_dir: Path, digest: str, target_format: str) -> Path:
 
 def _filter_for(target_format: str, suffix: str) -> str:
     if target_format == "pdf":
-        calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv")
+        calc = suffix in (".xlsx", ".xls", ".et", ".ods", ".csv", ".html")  # .html: a sheet saved as web page
         return "pdf:calc_pdf_Export" if calc else "pdf:writer_pdf_Export"
     if target_format == "docx":
         return "docx:MS Word 2007 XML"
@@ -176,9 +182,10 @@ def _filter_for(target_format: str, suffix: str) -> str:
 
 
 def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, cache_dir: Path,
-                   timeout_per_file: float, progress) -> dict[Path, Converted]:
+                   timeout_per_file: float, progress, scratch_dir: Path | None = None) -> dict[Path, Converted]:
     results: dict[Path, Converted] = {}
-    with tempfile.TemporaryDirectory(prefix="dossier-soffice-") as scratch:
+    # The process id in the name lets the next run tell a killed run's folder from a live one.
+    with tempfile.TemporaryDirectory(prefix=f"dossier-soffice-{os.getpid()}-", dir=scratch_dir) as scratch:
         scratch_dir = Path(scratch)
         profile = scratch_dir / "profile"
         indir, outdir = scratch_dir / "in", scratch_dir / "out"

@@ -98,6 +98,9 @@ def load(project_dir: Path | str = ".") -> Project:
         inside(root, evidence_dir)
     except OutsideProject as e:
         raise fail(f"材料文件夹 {evidence_dir} 无效：{e}", "evidence_dir") from None
+    if ([p for p in str(evidence_dir).replace("\\", "/").split("/") if p.strip() not in ("", ".")] or [""])[0] \
+            .strip().casefold() in ("输出", ".dossier"):
+        raise fail(f"材料文件夹不能是 {evidence_dir}：那里是 dossier 写出的文件，不是证明材料", "evidence_dir")
 
     return Project(
         root=root, config_path=cfg, catalog=data.get("catalog", "minor-protection-2021"),
@@ -107,6 +110,7 @@ def load(project_dir: Path | str = ".") -> Project:
         narrative_file=narrative_file, self_assessment=data.get("self_assessment", ""),
         incidents=tuple(incidents), request=request, templates=templates, raw=data,
         facts=dict(data.get("facts") or {}),
+        ocr=data.get("ocr", True) is not False,
     )
 
 
@@ -116,6 +120,21 @@ def open_project(project_dir: Path | str = ".") -> tuple[Project, Catalog]:
 
     project = load(project_dir)
     return project, catalog_lib.load(project.catalog, base=project.root)
+
+
+def missing_evidence_dir(project: Project) -> ConfigError:
+    """The exit-2 error for an evidence folder that is not there, naming the key and line."""
+    path = project.root / project.evidence_dir
+    what = "不是文件夹" if path.exists() else "不存在"
+    line = None
+    if "evidence_dir" in project.raw:
+        try:
+            line = yamlio.read_yaml(project.config_path, what="项目设置")[1].line(("evidence_dir",))
+        except ConfigError:
+            line = None
+    return ConfigError(f"材料文件夹 {project.evidence_dir} {what}，材料清单中也没有列出可用的文件；"
+                       "请检查拼写，或新建该文件夹并放入证明材料", path=str(project.config_path), line=line,
+                       key="evidence_dir" if "evidence_dir" in project.raw else "evidence_dir（未填写，默认为 材料）")
 
 
 def _dig(data: Any, key: tuple) -> Any:
@@ -141,6 +160,9 @@ def _read_roster(root: Path, spec: dict, fail) -> tuple[str, ...]:
     try:
         from python_calamine import CalamineWorkbook
 
+        from dossier.readers.guard import check_workbook_file
+
+        check_workbook_file(path)
         book = CalamineWorkbook.from_path(str(path))
         sheet = spec.get("sheet") or book.sheet_names[0]
         rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

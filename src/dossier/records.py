@@ -135,6 +135,7 @@ class Catalog:
     form: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # file the catalog was read from
     sha256: str = ""  # of that file: a changed catalog re-resolves assignments
+    sealed_kinds: tuple[str, ...] = ("承诺书",)  # kinds that must bear a 公章 (warning ``unsealed``)
     kind_specs: tuple[KindSpec, ...] = ()
     units: Mapping[str, RosterSpec] = field(default_factory=dict)
     facts: Mapping[str, FactSpec] = field(default_factory=dict)
@@ -284,6 +285,7 @@ class Project:
     templates: Mapping[str, str]
     raw: Mapping[str, Any] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)  # dossier.yaml ``facts:`` for applies_when
+    ocr: bool = True  # dossier.yaml ``ocr: false`` turns OCR of scans and photos off
 
     @property
     def output_dir(self) -> Path:
@@ -319,6 +321,9 @@ class EvidenceFile:
     encrypted: bool = False
     error: str | None = None  # plain-Chinese reason when unusable
     page_texts: tuple[str, ...] = ()
+    scanned_pages: tuple[int, ...] = ()  # 1-based pages without a usable text layer (to OCR)
+    ocr_pages: int = 0  # pages whose text came from OCR
+    seal: bool | None = None  # a red seal on an OCR'd page; None: not looked for
 
     @property
     def ok(self) -> bool:
@@ -343,6 +348,9 @@ class Assignment:
     date: dt.date | None = None
     unit: str | None = None
     note: str | None = None
+    # Set when the clerk assigned an identical copy (same sha256) of ``path``: the copy's
+    # own path. Identical content counts, and is bound, once (as ``path``).
+    copy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +422,8 @@ class FileReport:
     status: str  # ok | error
     message: str
     assigned: tuple[str, ...]
+    duplicate_of: str | None = None  # an identical copy of that file: counted and bound as it
+    used_as: str | None = None  # what a file proving no standard is used for instead (基本情况)
 
 
 @dataclass(frozen=True)
@@ -441,3 +451,13 @@ class CheckReport:
 
     def finding(self, item_id: str) -> Finding | None:
         return next((f for f in self.findings if f.id == item_id), None)
+
+    @property
+    def unassigned(self) -> tuple[FileReport, ...]:
+        """Evidence files assigned to no standard (identical copies of another file excluded:
+        they are listed as duplicates), in path order."""
+        return tuple(f for f in self.files if not f.assigned and not f.duplicate_of and not f.used_as)
+
+    @property
+    def duplicates(self) -> tuple[FileReport, ...]:
+        return tuple(f for f in self.files if f.duplicate_of)

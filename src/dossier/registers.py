@@ -95,6 +95,9 @@ def read_sheet(root: Path, rel: str) -> Sheet:
     try:
         from python_calamine import CalamineWorkbook
 
+        from dossier.readers.guard import check_workbook_file
+
+        check_workbook_file(path)  # zip-bomb limits, as for evidence workbooks
         book = CalamineWorkbook.from_path(str(path))
         if not book.sheet_names:
             return Sheet(rel, True, "台账中没有工作表")

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dossier import catalog as catalog_lib
+from dossier import cells
 from dossier.atomic import atomic_path
 from dossier.errors import UsageError
 from dossier.records import Catalog
@@ -103,7 +104,7 @@ def config_text(cat: Catalog, catalog_name: str, name: str) -> str:
     period = init.get("period") or {}
     opinions = list(cat.form.get("opinions") or [])
     return CONFIG_TEMPLATE.format(
-        catalog=catalog_name, name=name,
+        catalog=_scalar(catalog_name), name=_scalar(name),
         contact_title=init.get("contact_title", "（联系人职务）"),
         application_date=init.get("application_date", "2021-10-25"),
         period_start=period.get("start", "2020-01-01"), period_end=period.get("end", "2021-09-30"),
@@ -116,6 +117,11 @@ def config_text(cat: Catalog, catalog_name: str, name: str) -> str:
 
 def init_project(target: Path, *, catalog_name: str = catalog_lib.DEFAULT, name: str = "某某县人民政府") -> list[Path]:
     """Create the skeleton in ``target``; refuse to overwrite an existing project."""
+    if not str(target).strip():
+        # Path("") is the current folder: an empty argument (a script's unset variable) must
+        # not quietly turn wherever the clerk stands into a project.
+        raise UsageError("项目文件夹名为空；请写出要创建的文件夹，例如 dossier init 某某县"
+                         "（确要在当前文件夹创建，请写 dossier init .）")
     cat = catalog_lib.load(catalog_name)
     target = Path(target)
     if catalog_name not in catalog_lib.builtin_names():
@@ -155,12 +161,29 @@ def init_project(target: Path, *, catalog_name: str = catalog_lib.DEFAULT, name:
     return created
 
 
+def _scalar(value: str) -> str:
+    """``value`` as a YAML scalar that reads back as exactly ``value`` (a name with ``:``,
+    ``#`` or quotes would otherwise break dossier.yaml or lose its tail)."""
+    import json
+    import re
+
+    import yaml
+
+    if value and re.fullmatch(r"[\w\u4e00-\u9fff（）()〔〕·.\-/]+", value) and value[0] not in "-.":
+        try:
+            if yaml.safe_load(value) == value:  # not 123, true, null, 2021-01-01
+                return value
+        except yaml.YAMLError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
+
+
 _HEADER_FONT = Font(bold=True, name="宋体")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _header(ws, headers, widths) -> None:
-    ws.append(list(headers))
+    cells.append(ws, list(headers))
     for cell, width in zip(ws[1], widths):
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -179,15 +202,15 @@ def manifest_workbook(cat: Catalog, rows: int = 500) -> Workbook:
     _header(ref, ("指标编号", "项目", "内容", "简称", "工作标准"), (10, 12, 14, 40, 100))
     for s in cat.standards:
         c, sub = cat.category(s.category_id), cat.subitem(s.subitem_id)
-        ref.append([s.id, c.name, sub.name, s.short, s.text])
+        cells.append(ref, [s.id, c.name, sub.name, s.short, s.text])  # a custom catalog's text stays text
     for s in cat.negative_items:
-        ref.append([s.id, cat.negative_name, "", s.short, s.text])
+        cells.append(ref, [s.id, cat.negative_name, "", s.short, s.text])
     for row in ref.iter_rows(min_row=2):
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
 
     kinds = wb.create_sheet("材料类型")
     for k in cat.kind_names:
-        kinds.append([k])
+        cells.append(kinds, [k])
     kinds.sheet_state = "hidden"
 
     # A list longer than 255 characters must be a range, not an inline list.

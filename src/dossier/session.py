@@ -70,5 +70,6 @@ class Session:
             result = self.index(progress=progress)
             self.report = evaluate(self.catalog, self.project, result.files, result.assignments,
                                    result.manifest_problems, registers_root=self.project.root,
+                                   duplicates=getattr(result, "duplicates", None),
                                    evidence=self.evidence_per_standard())
         return self.report

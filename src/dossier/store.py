@@ -22,13 +22,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from dossier.errors import DossierError, OutputError
+from dossier.errors import OutputError, ProjectBusy  # noqa: F401  (ProjectBusy: re-exported)
+from dossier import lock as lock_lib
 from dossier.records import EvidenceFile, Suggestion
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: OCR columns and the ocr cache (issue 14)
 DB_NAME = "index.sqlite"
-LOCK_NAME = "index.lock"
-BUSY_MESSAGE = "另一个 dossier 正在处理此项目，请稍候再试"
+LOCK_NAME = lock_lib.LOCK_NAME
+BUSY_MESSAGE = lock_lib.BUSY_MESSAGE
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,7 +52,19 @@ CREATE TABLE IF NOT EXISTS files (
     scanned INTEGER NOT NULL,
     encrypted INTEGER NOT NULL,
     error TEXT,
-    suggested_for TEXT              -- catalog sha256 the stored suggestions were made with
+    suggested_for TEXT,             -- catalog sha256 the stored suggestions were made with
+    scanned_pages TEXT NOT NULL DEFAULT '[]',  -- JSON list of 1-based pages without a text layer
+    ocr_pages INTEGER NOT NULL DEFAULT 0,      -- pages whose text came from OCR
+    seal INTEGER,                   -- 1/0: a red seal on an OCR'd page; NULL: not looked for
+    ocr_done INTEGER NOT NULL DEFAULT 0        -- 1 once the scanned pages' OCR is merged in
+);
+-- OCR results by content, not by path: a copied, renamed or re-read file is never OCR'd twice.
+CREATE TABLE IF NOT EXISTS ocr (
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,          -- 1-based
+    engine TEXT NOT NULL,           -- readers.ocr.ENGINE_NAME
+    result TEXT NOT NULL,           -- JSON of readers.ocr.OcrPage
+    PRIMARY KEY (sha256, page, engine)
 );
 CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY,
@@ -79,10 +92,6 @@ CREATE TABLE IF NOT EXISTS suggestions (
 """
 
 
-class ProjectBusy(DossierError):
-    """Another dossier process holds the project's index lock."""
-
-
 @dataclass(frozen=True)
 class Stamp:
     """What identifies a file's content cheaply: size and mtime; sha256 as a second check."""
@@ -107,55 +116,16 @@ class SearchHit:
 
 @contextlib.contextmanager
 def project_lock(state_dir: Path) -> Iterator[None]:
-    """An exclusive lock file beside the index: a second run is told at once, not left waiting
-    behind a run that may take minutes."""
-    path = state_dir / LOCK_NAME
+    """The project lock (:mod:`dossier.lock`) for the index: a second run is told at once, not
+    left waiting behind a run that may take minutes."""
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+b")
+        if not os.access(state_dir, os.W_OK):
+            raise PermissionError(13, "只读")
     except OSError as e:
         raise OutputError(f"无法在 {state_dir} 中建立索引（{e.strerror or e}）；请检查项目文件夹是否可写") from None
-    try:
-        if not _try_lock(handle):
-            raise ProjectBusy(BUSY_MESSAGE)
-        try:
-            yield
-        finally:
-            _unlock(handle)
-    finally:
-        handle.close()
-
-
-def _try_lock(handle) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-
-
-def _unlock(handle) -> None:
-    try:
-        import fcntl
-    except ImportError:
-        import msvcrt
-
-        with contextlib.suppress(OSError):
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with lock_lib.lock_state_dir(state_dir):
+        yield
 
 
 # --------------------------------------------------------------------------- store
@@ -229,18 +199,22 @@ class Store:
         rows = self.db.execute("SELECT path, disk_path, sha256, size, mtime_ns FROM files")
         return {r[0]: Stamp(*r) for r in rows}
 
-    def put_file(self, ef: EvidenceFile, *, disk_path: str, mtime_ns: int) -> None:
-        """Store one file's facts and page texts, replacing what was there, in one transaction."""
+    def put_file(self, ef: EvidenceFile, *, disk_path: str, mtime_ns: int, ocr_done: bool = False) -> None:
+        """Store one file's facts and page texts, replacing what was there, in one transaction.
+        ``ocr_done``: the OCR of its scanned pages is merged in (or it has none to OCR)."""
         with self.transaction():
             self._delete(ef.path)
             self.db.execute(
                 "INSERT INTO files (path, disk_path, sha256, size, mtime, mtime_ns, format, title, kind,"
                 " date, date_source, dates, doc_number, issuer, pages, scanned, encrypted, error,"
-                " suggested_for) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+                " suggested_for, scanned_pages, ocr_pages, seal, ocr_done)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?,?,?)",
                 (ef.path, disk_path, ef.sha256, ef.size, ef.mtime, mtime_ns, ef.format, ef.title or "",
                  ef.kind or "", ef.date.isoformat() if ef.date else None, ef.date_source or "",
                  json.dumps([d.isoformat() for d in ef.dates]), ef.doc_number or "", ef.issuer or "",
-                 ef.pages, int(ef.scanned), int(ef.encrypted), ef.error))
+                 ef.pages, int(ef.scanned), int(ef.encrypted), ef.error,
+                 json.dumps(list(ef.scanned_pages)), ef.ocr_pages, None if ef.seal is None else int(ef.seal),
+                 int(ocr_done)))
             self.db.executemany("INSERT INTO pages (path, page, text) VALUES (?,?,?)",
                                 ((ef.path, i, t or "") for i, t in enumerate(ef.page_texts, 1)))
 
@@ -271,14 +245,65 @@ class Store:
         out = []
         for r in self.db.execute(
                 "SELECT path, sha256, size, mtime, format, title, kind, date, date_source, dates,"
-                " doc_number, issuer, pages, scanned, encrypted, error FROM files ORDER BY path"):
+                " doc_number, issuer, pages, scanned, encrypted, error, scanned_pages, ocr_pages, seal"
+                " FROM files ORDER BY path"):
             out.append(EvidenceFile(
                 path=r[0], sha256=r[1], size=r[2], mtime=r[3], format=r[4], title=r[5], kind=r[6],
                 date=dt.date.fromisoformat(r[7]) if r[7] else None, date_source=r[8],
                 dates=tuple(dt.date.fromisoformat(d) for d in json.loads(r[9])), doc_number=r[10],
                 issuer=r[11], pages=r[12], scanned=bool(r[13]), encrypted=bool(r[14]), error=r[15],
-                page_texts=tuple(texts.get(r[0], ()))))
+                page_texts=tuple(texts.get(r[0], ())), scanned_pages=tuple(json.loads(r[16])),
+                ocr_pages=r[17], seal=None if r[18] is None else bool(r[18])))
         return out
+
+    def file(self, path: str) -> EvidenceFile | None:
+        found = self._files_where(path)
+        return found[0] if found else None
+
+    def _files_where(self, path: str) -> list[EvidenceFile]:
+        # files() for one path: small enough to reuse its row mapping.
+        texts = [t for (t,) in self.db.execute("SELECT text FROM pages WHERE path=? ORDER BY page", (path,))]
+        r = self.db.execute(
+            "SELECT path, sha256, size, mtime, format, title, kind, date, date_source, dates,"
+            " doc_number, issuer, pages, scanned, encrypted, error, scanned_pages, ocr_pages, seal"
+            " FROM files WHERE path=?", (path,)).fetchone()
+        if r is None:
+            return []
+        return [EvidenceFile(
+            path=r[0], sha256=r[1], size=r[2], mtime=r[3], format=r[4], title=r[5], kind=r[6],
+            date=dt.date.fromisoformat(r[7]) if r[7] else None, date_source=r[8],
+            dates=tuple(dt.date.fromisoformat(d) for d in json.loads(r[9])), doc_number=r[10],
+            issuer=r[11], pages=r[12], scanned=bool(r[13]), encrypted=bool(r[14]), error=r[15],
+            page_texts=tuple(texts), scanned_pages=tuple(json.loads(r[16])),
+            ocr_pages=r[17], seal=None if r[18] is None else bool(r[18]))]
+
+    def disk_path(self, path: str) -> str | None:
+        r = self.db.execute("SELECT disk_path FROM files WHERE path=?", (path,)).fetchone()
+        return r[0] if r else None
+
+    def mtime_ns(self, path: str) -> int:
+        r = self.db.execute("SELECT mtime_ns FROM files WHERE path=?", (path,)).fetchone()
+        return r[0] if r else 0
+
+    # ---------------------------------------------------------------- OCR
+
+    def ocr_pending(self) -> list[str]:
+        """Readable files with pages to OCR whose OCR is not merged in yet."""
+        return [r[0] for r in self.db.execute(
+            "SELECT path FROM files WHERE error IS NULL AND ocr_done=0 AND scanned_pages != '[]' ORDER BY path")]
+
+    def ocr_touched(self) -> list[str]:
+        """Files whose stored facts include OCR (to read again when OCR is turned off)."""
+        return [r[0] for r in self.db.execute("SELECT path FROM files WHERE ocr_done=1 AND scanned_pages != '[]'")]
+
+    def ocr_results(self, sha256: str, engine: str) -> dict[int, str]:
+        return {page: result for page, result in self.db.execute(
+            "SELECT page, result FROM ocr WHERE sha256=? AND engine=?", (sha256, engine))}
+
+    def put_ocr(self, sha256: str, page: int, engine: str, result: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO ocr (sha256, page, engine, result) VALUES (?,?,?,?)",
+                            (sha256, page, engine, result))
 
     # ---------------------------------------------------------------- suggestions
 

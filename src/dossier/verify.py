@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier import project as project_lib
@@ -169,119 +169,161 @@ def verify(project_dir: Path | str) -> VerifyResult:
         return _verify(project, pdf_path, page_map, snippets, titles)
 
 
+@dataclass
+class Context:
+    """What every checker reads (the built PDF, its structure, the page record) and where it
+    reports. Each fact is read back from the PDF; the page record only says what to look for."""
+
+    project: object
+    pdf: _Pdf
+    structure: object  # pikepdf.Pdf
+    page_map: PageMap
+    snippets: dict
+    titles: dict
+    problems: list[Mismatch] = field(default_factory=list)
+    checked: int = 0
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(Mismatch(where, message))
+
+    def body_index(self, number: int) -> int:
+        return self.page_map.front + number - 1
+
+    def has_page(self, number: int, where: str) -> bool:
+        if not 1 <= number <= self.page_map.body or self.body_index(number) >= self.pdf.count:
+            self.problem(where, f"第{number}页不存在（汇编正文共{self.page_map.body}页）")
+            return False
+        return True
+
+    def evidence_on(self, path: str, first: int, last: int, where: str) -> None:
+        """The pages exist and the first holds the evidence's own text."""
+        if not (self.has_page(first, where) and self.has_page(last, where)):
+            return
+        self.checked += 1
+        for snippet in self.snippets.get(path, ()):
+            if snippet and snippet not in self.pdf.text(self.body_index(first)):
+                self.problem(where, f"第{first}页上找不到“{path}”的内容（应有“{snippet}”）")
+
+
+def check_page_count(ctx: Context) -> None:
+    expected = ctx.page_map.front + ctx.page_map.body
+    if ctx.pdf.count != expected:
+        ctx.problem(ctx.pdf.path.name, f"共{ctx.pdf.count}页，应为{expected}页")
+
+
+def check_footers(ctx: Context) -> None:
+    """Every page carries its number; front matter in Roman numerals, the cover none."""
+    front = ctx.page_map.front
+    for index in range(1, ctx.pdf.count):
+        label = roman(index) if index < front else str(index - front + 1)
+        ctx.checked += 1
+        if ctx.pdf.footer(index) != _norm(f"— {label} —"):
+            where = f"目录第{index}页" if index < front else f"第{label}页"
+            shown = ctx.pdf.footer(index) or "无页码"
+            ctx.problem(where, f"页脚应印“— {label} —”，实际为“{shown}”")
+
+
+def _printed_range(text: str) -> tuple[int, int] | None:
+    m = re.search(r"(\d+)(?:[–\-](\d+))?", text)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
+def check_toc(ctx: Context) -> None:
+    """目录: each entry printed where the map says, its pages the file's, its link on its line
+    landing on its first page."""
+    page_map, pdf = ctx.page_map, ctx.pdf
+    links = _links(ctx.structure, page_map.front)
+    for entry in page_map.entries:
+        if entry.toc_page is None:
+            if entry.kind in ("bound", "reference"):
+                ctx.problem("目录", f"“{entry.text}”在目录中找不到")
+            continue
+        where = f"目录第{entry.toc_page}页“{entry.text}”"
+        page_text = pdf.text(entry.toc_page)
+        ctx.checked += 1
+        if _norm(entry.text)[:8] not in page_text or _norm(entry.pages) not in page_text:
+            ctx.problem(where, f"目录页上没有印出“{entry.text} {entry.pages}”")
+            continue
+        if entry.target is None:
+            continue
+        printed = _printed_range(entry.pages)
+        if printed is None:
+            continue
+        placed = page_map.placements.get(entry.path) if entry.path else None
+        if placed is not None:
+            if printed != (placed.first, placed.last):
+                ctx.problem(where, f"印的页码 {entry.pages} 与装订位置第{page_range(placed.first, placed.last)}页不符")
+            ctx.evidence_on(entry.path, printed[0], printed[1], where)
+        else:
+            ctx.has_page(printed[0], where)
+        target_index = ctx.body_index(printed[0])
+        hits = [rect for page, rect, dest in links if page == entry.toc_page and dest == target_index]
+        if not hits:
+            ctx.problem(where, f"没有指向第{printed[0]}页的链接")
+        elif not any(_norm(entry.pages) in pdf.text_in(entry.toc_page, rect) for rect in hits):
+            ctx.problem(where, f"指向第{printed[0]}页的链接不在这一行上")
+
+
+def check_outline(ctx: Context) -> None:
+    """Bookmarks: the same pages as the 目录."""
+    ctx.checked += _check_outline(ctx.structure, ctx.page_map, ctx.problems)
+
+
+def check_documents(ctx: Context) -> None:
+    """申报表, 请示, 自评报告: every “见汇编第…页” names a bound file's exact pages."""
+    by_range: dict[tuple[int, int], list[Placement]] = {}
+    for placed in ctx.page_map.placements.values():
+        by_range.setdefault((placed.first, placed.last), []).append(placed)
+    for name in DOC_NAMES:
+        path = ctx.project.output_dir / name
+        if not path.is_file():
+            ctx.problem(name, "文件不存在，请重新运行 dossier build")
+            continue
+        for text in _docx_texts(path):
+            for m in REFERENCE.finditer(text):
+                first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+                where = f"{name}“{text[:40]}”"
+                ctx.checked += 1
+                candidates = [p for p in by_range.get((first, last), ())
+                              if any(_norm(t) in _norm(text) for t in ctx.titles.get(p.path, [p.title]))]
+                if not candidates:
+                    ctx.problem(where, f"{m.group(0)} 与汇编中该材料的页码不符")
+                    continue
+                ctx.evidence_on(candidates[0].path, first, last, where)
+
+
+def check_manifest(ctx: Context) -> None:
+    """材料清单.xlsx: each row's pages are its file's."""
+    manifest = ctx.project.output_dir / "材料清单.xlsx"
+    if manifest.is_file():
+        ctx.checked += _check_manifest(manifest, ctx.page_map, ctx.problems, ctx.evidence_on)
+    else:
+        ctx.problem("材料清单.xlsx", "文件不存在，请重新运行 dossier build")
+
+
+# One checker per kind of reference, run in this order.
+CHECKERS = (check_page_count, check_footers, check_toc, check_outline, check_documents, check_manifest)
+
+
 def _verify(project, pdf_path: Path, page_map: PageMap, snippets, titles) -> VerifyResult:
     import pikepdf
 
-    problems: list[Mismatch] = []
-    checked = 0
     try:
         pdf = _Pdf(pdf_path)
         pdf.read_all()
         structure = pikepdf.open(pdf_path)
     except Exception as e:  # pdfium and qpdf raise their own types for a damaged file
         return VerifyResult(pdf_path, 0, 0, (Mismatch(pdf_path.name, f"无法打开：{e}"),))
+    ctx = Context(project, pdf, structure, page_map, snippets, titles)
     try:
-        expected_pages = page_map.front + page_map.body
-        if pdf.count != expected_pages:
-            problems.append(Mismatch(pdf_path.name, f"共{pdf.count}页，应为{expected_pages}页"))
-
-        def body_index(number: int) -> int:
-            return page_map.front + number - 1
-
-        def has_page(number: int, where: str) -> bool:
-            if not 1 <= number <= page_map.body or body_index(number) >= pdf.count:
-                problems.append(Mismatch(where, f"第{number}页不存在（汇编正文共{page_map.body}页）"))
-                return False
-            return True
-
-        # Every page carries its number; front matter in Roman numerals, the cover none.
-        for index in range(1, pdf.count):
-            label = roman(index) if index < page_map.front else str(index - page_map.front + 1)
-            checked += 1
-            if pdf.footer(index) != _norm(f"— {label} —"):
-                where = f"目录第{index}页" if index < page_map.front else f"第{label}页"
-                shown = pdf.footer(index) or "无页码"
-                problems.append(Mismatch(where, f"页脚应印“— {label} —”，实际为“{shown}”"))
-
-        def evidence_on(path: str, first: int, last: int, where: str) -> None:
-            nonlocal checked
-            if not (has_page(first, where) and has_page(last, where)):
-                return
-            checked += 1
-            for snippet in snippets.get(path, ()):
-                if snippet and snippet not in pdf.text(body_index(first)):
-                    problems.append(Mismatch(where, f"第{first}页上找不到“{path}”的内容（应有“{snippet}”）"))
-
-        def printed_range(text: str) -> tuple[int, int] | None:
-            m = re.search(r"(\d+)(?:[–\-](\d+))?", text)
-            if not m:
-                return None
-            return int(m.group(1)), int(m.group(2) or m.group(1))
-
-        # 目录: each entry printed where the map says, its link lands on its page.
-        links = _links(structure, page_map.front)
-        for entry in page_map.entries:
-            if entry.toc_page is None:
-                if entry.kind in ("bound", "reference"):
-                    problems.append(Mismatch("目录", f"“{entry.text}”在目录中找不到"))
-                continue
-            where = f"目录第{entry.toc_page}页“{entry.text}”"
-            page_text = pdf.text(entry.toc_page)
-            checked += 1
-            if _norm(entry.text)[:8] not in page_text or _norm(entry.pages) not in page_text:
-                problems.append(Mismatch(where, f"目录页上没有印出“{entry.text} {entry.pages}”"))
-                continue
-            if entry.target is None:
-                continue
-            printed = printed_range(entry.pages)
-            if printed is None:
-                continue
-            placed = page_map.placements.get(entry.path) if entry.path else None
-            if placed is not None:
-                if printed != (placed.first, placed.last):
-                    problems.append(Mismatch(where, f"印的页码 {entry.pages} 与装订位置第{page_range(placed.first, placed.last)}页不符"))
-                evidence_on(entry.path, printed[0], printed[1], where)
-            else:
-                has_page(printed[0], where)
-            target_index = body_index(printed[0])
-            hits = [rect for page, rect, dest in links if page == entry.toc_page and dest == target_index]
-            if not hits:
-                problems.append(Mismatch(where, f"没有指向第{printed[0]}页的链接"))
-            elif not any(_norm(entry.pages) in pdf.text_in(entry.toc_page, rect) for rect in hits):
-                problems.append(Mismatch(where, f"指向第{printed[0]}页的链接不在这一行上"))
-
-        # Bookmarks: the same pages as the 目录.
-        checked += _check_outline(structure, page_map, problems)
-
-        # Documents and 材料清单: every “见汇编第…页” names a bound file's exact pages.
-        by_range: dict[tuple[int, int], list[Placement]] = {}
-        for placed in page_map.placements.values():
-            by_range.setdefault((placed.first, placed.last), []).append(placed)
-        for name in DOC_NAMES:
-            path = project.output_dir / name
-            if not path.is_file():
-                problems.append(Mismatch(name, "文件不存在，请重新运行 dossier build"))
-                continue
-            for text in _docx_texts(path):
-                for m in REFERENCE.finditer(text):
-                    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-                    where = f"{name}“{text[:40]}”"
-                    checked += 1
-                    candidates = [p for p in by_range.get((first, last), ())
-                                  if any(_norm(t) in _norm(text) for t in titles.get(p.path, [p.title]))]
-                    if not candidates:
-                        problems.append(Mismatch(where, f"{m.group(0)} 与汇编中该材料的页码不符"))
-                        continue
-                    evidence_on(candidates[0].path, first, last, where)
-        manifest = project.output_dir / "材料清单.xlsx"
-        if manifest.is_file():
-            checked += _check_manifest(manifest, page_map, problems, evidence_on)
-        else:
-            problems.append(Mismatch("材料清单.xlsx", "文件不存在，请重新运行 dossier build"))
+        for checker in CHECKERS:
+            checker(ctx)
     finally:
         pdf.close()
         structure.close()
-    return VerifyResult(pdf_path, pdf.count, checked, tuple(problems))
+    return VerifyResult(pdf_path, pdf.count, ctx.checked, tuple(ctx.problems))
 
 
 def _links(pdf, front: int) -> list[tuple[int, tuple, int]]:
@@ -304,16 +346,20 @@ def _links(pdf, front: int) -> list[tuple[int, tuple, int]]:
 
 
 def _check_outline(pdf, page_map: PageMap, problems: list[Mismatch]) -> int:
+    """Each bookmark lands where the 目录 says. Bookmarks are matched by level, standard and
+    text; several files of one standard may print the same text (same title and date), so each
+    key stands for a list of pages, taken in order."""
     import pikepdf
 
     index_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
-    expected: dict[str, int] = {}
+    expected: dict[str, list[int]] = {}
     for entry in page_map.entries:
         if entry.level in (1, 3) and entry.target is not None and entry.kind in ("category", "bound", "reference"):
-            expected.setdefault(f"{entry.level}:{entry.standard}:{entry.text}", page_map.pdf_index(entry.target))
+            expected.setdefault(f"{entry.level}:{entry.standard}:{entry.text}", []).append(
+                page_map.pdf_index(entry.target))
     for std, rng in page_map.standards.items():
         if rng:
-            expected[f"2:{std}"] = page_map.pdf_index(rng[0])
+            expected[f"2:{std}"] = [page_map.pdf_index(rng[0])]
     seen = 0
     with pdf.open_outline() as outline:
         def walk(items, depth, std):
@@ -335,16 +381,18 @@ def _check_outline(pdf, page_map: PageMap, problems: list[Mismatch]) -> int:
                 else:
                     key = f"3:{std}:{title}"
                 want = expected.get(key)
-                if want is not None:
+                if want:
                     seen += 1
-                    if page != want:
+                    if page in want:
+                        want.remove(page)
+                    else:
                         problems.append(Mismatch(f"书签“{title}”",
-                                                 f"指向PDF第{(page or 0) + 1}页，应为第{want + 1}页"))
+                                                 f"指向PDF第{(page or 0) + 1}页，应为第{want.pop(0) + 1}页"))
                 walk(item.children, depth + 1, std)
 
         roots = [i for i in outline.root if str(i.title) not in ("封面", "目录")]
         walk(roots, 1, None)
-    missing = len(expected) - seen
+    missing = sum(len(pages) for pages in expected.values())
     if missing > 0:
         problems.append(Mismatch("书签", f"缺少{missing}个书签"))
     return seen

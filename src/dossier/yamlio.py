@@ -36,6 +36,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise ConfigError("键不能是列表或键值表（可能是多写了“?”或括号）",
+                              line=key_node.start_mark.line + 1) from None
         if key in seen:
             raise ConfigError(f"键 {key} 重复出现", line=key_node.start_mark.line + 1)
         seen.add(key)
@@ -43,6 +48,58 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+# A settings file is a page of keys a clerk wrote. Anchors and aliases (&a / *a) are legal
+# YAML, but a handful is all an honest file uses; nested aliases expand exponentially
+# ("billion laughs") and an alias inside its own anchor never ends.
+MAX_ALIASES = 100
+MAX_NODES = 100_000  # values after expanding every alias
+MAX_INT_DIGITS = 15  # no count, population or year a file names is longer
+
+
+def _check_graph(root: yaml.Node) -> None:
+    """Refuse, before anything is built from it, a document whose aliases loop or expand
+    beyond :data:`MAX_NODES`, that uses more than :data:`MAX_ALIASES` aliases, or that holds
+    an integer too long to be a real value. Raises ConfigError naming the line and key."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    aliases = 0
+
+    def size(node: yaml.Node, key: tuple) -> int:
+        nonlocal aliases
+        ident = id(node)
+        if ident in on_path:
+            raise ConfigError("别名（*）引用了包含它自己的内容（循环引用），请删除 & 和 * 后直接写出取值",
+                              line=node.start_mark.line + 1, key=key_path(key))
+        if ident in sizes:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise ConfigError(f"别名（*）超过 {MAX_ALIASES} 处，不像手写的设置文件，未读取",
+                                  line=node.start_mark.line + 1, key=key_path(key))
+            return sizes[ident]
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+                raise ConfigError(f"数字过大（{len(node.value)} 位），请检查是否写错",
+                                  line=node.start_mark.line + 1, key=key_path(key))
+            total = 1
+        else:
+            on_path.add(ident)
+            total = 1
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    name = k.value if isinstance(k, yaml.ScalarNode) else "?"
+                    total += size(k, key + (name,)) + size(v, key + (name,))
+            else:
+                for i, child in enumerate(node.value):
+                    total += size(child, key + (i,))
+            on_path.discard(ident)
+        if total > MAX_NODES:
+            raise ConfigError(f"别名（*）展开后内容过多（超过 {MAX_NODES} 项），不像手写的设置文件，未读取",
+                              line=node.start_mark.line + 1, key=key_path(key))
+        sizes[ident] = total
+        return total
+
+    size(root, ())
 
 
 class Located:
@@ -87,9 +144,14 @@ def read_yaml(path: Path, *, what: str) -> tuple[Any, Located]:
     try:
         # One parse gives both the node tree (for line numbers) and the data.
         node = loader.get_single_node()
+        if node is not None:
+            _check_graph(node)
         data = loader.construct_document(node) if node is not None else None
     except ConfigError as e:
         raise ConfigError(e.message, path=str(path), line=e.line) from None
+    except (RecursionError, ValueError, TypeError, OverflowError) as e:
+        # Whatever a hostile file provokes in the constructors is still the file's fault.
+        raise ConfigError(f"{what}文件无法解析（{type(e).__name__}），请检查最近修改的内容", path=str(path)) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None

@@ -62,3 +62,60 @@ def test_help_is_chinese(cli):
         r = cli(name, "--help")
         assert r.exit_code == 0 and "证明材料汇编" in r.stdout
     assert "--strict" in cli("build", "--help").stdout
+
+
+def _as_other_user(args: list[str]) -> list[str]:
+    """Run as an unprivileged user when the tests run as root (root writes into read-only folders)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return args
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("needs setpriv to drop root")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *args]
+
+
+def test_read_only_output_folder_is_a_clear_message(tmp_path_factory):
+    """This test ensures that with 输出/ read-only, `dossier build`, `dossier index` and `dossier check`
+    exit 2 with a Chinese message naming the folder, never a PermissionError traceback, and change
+    nothing in 输出/."""
+    import os
+    import stat
+    import subprocess
+    import tempfile
+
+    # Not under pytest's own (root-only) temp folder: the unprivileged user must reach it.
+    base = Path(tempfile.mkdtemp(prefix="dossier-ro-"))
+    try:
+        base.chmod(0o755)
+        root = base / "县"
+        root.mkdir()
+        (root / "dossier.yaml").write_text("catalog: minor-protection-2021\nevidence_dir: 材料\n", encoding="utf-8")
+        (root / "材料").mkdir()
+        (root / "材料" / "说明.txt").write_text("说明", encoding="utf-8")
+        out = root / "输出"
+        (out / ".dossier").mkdir(parents=True)
+        (out / "证明材料汇编.pdf").write_bytes(b"%PDF-1.7 previous")
+        for path in (root, *root.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        for folder in (out, out / ".dossier"):
+            folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+        before = sorted(p.name for p in out.rglob("*"))
+        exe = str(Path(sys.executable).with_name("dossier"))
+        env = {**os.environ, "HOME": str(base)}
+        for command in ("build", "index", "check"):
+            run = subprocess.run(_as_other_user([exe, command, str(root)]), capture_output=True, text=True,
+                                 env=env, timeout=120)
+            assert run.returncode == 2, (command, run.stdout, run.stderr)
+            assert "输出" in run.stderr and "Traceback" not in run.stderr + run.stdout, (command, run.stderr)
+            assert "请检查" in run.stderr
+        assert sorted(p.name for p in out.rglob("*")) == before
+    finally:
+        for folder in (base, *base.rglob("*")):
+            if folder.is_dir():
+                folder.chmod(0o755)
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)

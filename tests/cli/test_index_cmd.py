@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 
 import openpyxl
 import pytest
@@ -39,9 +40,9 @@ def test_index_clean_project_exits_0_with_summary(cli, county):
         assert word in first.stdout
     assert "2 / 0" in first.stdout
     assert "材料/家长学校.docx → 4.1.2" in first.stdout
-    assert f'dossier accept "材料/家长学校.docx" 4.1.2 -p "{county}"' in first.stdout
+    assert f"dossier accept '材料/家长学校.docx' 4.1.2 -p {shlex.quote(str(county))}" in first.stdout
     here = cli("index", ".", cwd=county)
-    assert 'dossier accept "材料/家长学校.docx" 4.1.2\n' in here.stdout
+    assert "dossier accept '材料/家长学校.docx' 4.1.2\n" in here.stdout
     second = cli("index", county, "--jobs", "1")  # after the run from inside the folder: still nothing new
     assert second.exit_code == 0 and "0 / 2" in second.stdout
     assert "Traceback" not in first.output + second.output
@@ -127,9 +128,11 @@ def test_help_is_chinese(cli, command):
 
 
 def test_missing_evidence_folder_is_pointed_out(cli, county):
-    """When evidence_dir names a folder that does not exist, index says so instead of silently
-    finding nothing. This test ensures that a typo in dossier.yaml is noticed."""
+    """When evidence_dir names a folder that does not exist, index stops with exit 2 naming the
+    key and line instead of silently finding nothing. This test ensures that a typo in
+    dossier.yaml is noticed before every standard turns into 缺材料."""
     (county / "dossier.yaml").write_text("catalog: minor-protection-2021\nevidence_dir: 证明材料\n", encoding="utf-8")
     result = cli("index", county)
-    assert result.exit_code == 0
-    assert "注意：材料文件夹 证明材料/ 不存在" in result.stdout and "文件总数" in result.stdout
+    assert result.exit_code == 2
+    assert "dossier.yaml:2" in result.stderr and "材料文件夹 证明材料 不存在" in result.stderr
+    assert "键 evidence_dir" in result.stderr

@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 import pikepdf
 
 from dossier import office
-from dossier.binder import concat, drawn, frontmatter, geometry, pages
+from dossier.binder import concat, drawn, frontmatter, geometry, ocrlayer, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
 from dossier.dates import fmt_cn
@@ -38,6 +38,7 @@ class _Pages:
     end: int
     fit: bool  # evidence pages are fitted onto A4; drawn pages are already laid out
     file: Path | None = None  # the PDF the pages come from (reopened by the part workers)
+    path: str = ""  # the evidence file (project-relative) these pages are, for messages
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
 
 
 def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path, stats: BindStats,
-            progress: Progress | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
+            progress: Progress | None = None, workdir: Path | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
     """Turn every source into pages. Returns pages per path, the reason per left-out path,
     and the PDFs opened (to close after saving)."""
     _raise_fd_limit()
@@ -99,7 +100,8 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             _tick(progress, "转换", done, total)
 
         hashes = {s.file: s.sha256 for s in office_sources if s.sha256}
-        converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step)
+        converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step,
+                                   scratch_dir=workdir)
 
     def take(src: Source, pdf_of: Callable[[], Path], fit: bool) -> bool:
         try:
@@ -108,8 +110,11 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
         except EvidenceError as e:
             problems[src.path] = e.reason
             return False
+        except Exception as e:  # an odd file must never stop the other files being bound
+            problems[src.path] = f"无法装订此文件（{pages.short_reason(e)}）"
+            return False
         opened.append(pdf)
-        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), fit, pdf_file)
+        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), fit, pdf_file, src.path)
         _tick(progress, "转换", done, total)
         return True
 
@@ -121,15 +126,21 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
         stats.converted += not result.cached
         return result.output
 
+    # Scans the index OCR'd are bound from a copy: upright, with the recognised text laid over.
+    recognised = ocrlayer.lookup(cache_dir.parent, [s.sha256 for s in usable if s.format in ("pdf", "image")])
     for src in usable:
         if src.format in OFFICE_FORMATS:
             take(src, lambda: office_pdf(src), True)
         elif src.format == "pdf":
             done += 1
             stats.pdfs += 1
-            take(src, lambda: src.file, True)
+            take(src, lambda: ocrlayer.searchable(src, recognised, cache_dir), True)
     for src in usable:
-        if src.format == "image":
+        if src.format == "image" and src.sha256 in recognised and ocrlayer.is_document(recognised[src.sha256]):
+            done += 1
+            stats.pdfs += 1
+            take(src, lambda: ocrlayer.searchable(src, recognised, cache_dir), True)
+        elif src.format == "image":
             done += 1
             photo = drawn.Photo(src.file, captions.get(src.path, src.path))
             digest = src.sha256 or office.sha256_or_empty(src.file)
@@ -233,35 +244,52 @@ def _notes(problems: Mapping[str, str], entries: list[TocEntry]) -> str:
     return "\n".join(lines)
 
 
+class FileFailed(Exception):
+    """One evidence file's pages could not be bound (a PDF with a structure qpdf or this
+    binder cannot take): the file is left out with ``reason`` and the rest bound again."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+
+# (PDF file, first page index, end page index, fit onto A4[, evidence path; "" for a divider])
+_Run = tuple
+
+
+def _label(run: _Run) -> str:
+    return run[4] if len(run) > 4 else ""
+
+
 @dataclass(frozen=True)
 class _PartJob:
-    """Body pages ``first``… made from ``runs`` (file, start, end, fit), saved to ``target``."""
+    """Body pages ``first``… made from ``runs``, saved to ``target``."""
 
-    runs: tuple[tuple[Path, int, int, bool], ...]
+    runs: tuple[_Run, ...]
     first: int
     target: Path
 
     @property
     def pages(self) -> int:
-        return sum(end - start for _, start, end, _ in self.runs)
+        return sum(run[2] - run[1] for run in self.runs)
 
 
 def _part_jobs(body: list, divider_file: Path | None, workdir: Path) -> list[_PartJob]:
     """Cut the body into parts of about PART_PAGES pages, never inside one file."""
-    runs: list[tuple[Path, int, int, bool]] = []
+    runs: list[_Run] = []
     divider_at = 0
     for src, index in body:
         if src is None:
-            runs.append((divider_file, divider_at, divider_at + 1, False))
+            runs.append((divider_file, divider_at, divider_at + 1, False, ""))
             divider_at += 1
-        elif runs and runs[-1][0] == src.file and runs[-1][2] == index:
-            runs[-1] = (src.file, runs[-1][1], index + 1, src.fit)
+        elif runs and runs[-1][0] == src.file and runs[-1][2] == index and _label(runs[-1]) == src.path:
+            runs[-1] = (src.file, runs[-1][1], index + 1, src.fit, src.path)
         else:
-            runs.append((src.file, index, index + 1, src.fit))
+            runs.append((src.file, index, index + 1, src.fit, src.path))
     jobs, current, first = [], [], 1
     for run in runs:
         current.append(run)
-        if sum(end - start for _, start, end, _ in current) >= PART_PAGES:
+        if sum(r[2] - r[1] for r in current) >= PART_PAGES:
             jobs.append(_PartJob(tuple(current), first, workdir / f"part-{len(jobs):04d}.pdf"))
             first += jobs[-1].pages
             current = []
@@ -270,39 +298,91 @@ def _part_jobs(body: list, divider_file: Path | None, workdir: Path) -> list[_Pa
     return jobs
 
 
+def _add_run(part: pikepdf.Pdf, src: pikepdf.Pdf, run: _Run, font, number: int) -> int:
+    """Copy one run's pages into ``part``, fitted and numbered from ``number``; returns the next number."""
+    start, end, fit = run[1], run[2], run[3]
+    first = len(part.pages)
+    part.pages.extend(src.pages[start:end])
+    for page in list(part.pages)[first:]:
+        if fit:
+            pages.fit_to_a4(part, page)
+        pages.stamp(part, page, font, str(number), number % 2 == 1)
+        number += 1
+    return number
+
+
 def _bind_part(job: _PartJob) -> int:
-    """Copy, fit onto A4 and number one part's pages, and save it (runs in a worker process)."""
+    """Copy, fit onto A4 and number one part's pages, and save it (runs in a worker process).
+    Raises FileFailed naming the evidence file whose pages cannot be bound."""
     _raise_fd_limit()
     part = pikepdf.new()
     font = pages.NumberFont(part)
     number = job.first
-    last_use = {file: n for n, (file, *_) in enumerate(job.runs)}
+    last_use = {run[0]: n for n, run in enumerate(job.runs)}
     sources: dict[Path, pikepdf.Pdf] = {}
     try:
-        for n, (file, start, end, fit) in enumerate(job.runs):
-            src = sources.get(file)
-            if src is None:
-                src = sources[file] = pages.open_pdf(file)
-            first = len(part.pages)
-            part.pages.extend(src.pages[start:end])
-            for page in list(part.pages)[first:]:
-                if fit:
-                    pages.fit_to_a4(part, page)
-                pages.stamp(part, page, font, str(number), number % 2 == 1)
-                number += 1
+        for n, run in enumerate(job.runs):
+            file, label = run[0], _label(run)
+            try:
+                src = sources.get(file)
+                if src is None:
+                    src = sources[file] = pages.open_pdf(file)
+                number = _add_run(part, src, run, font, number)
+            except EvidenceError as e:
+                raise FileFailed(label, e.reason) from None
+            except Exception as e:
+                if not label:
+                    raise
+                raise FileFailed(label, f"无法装订此文件（{pages.short_reason(e)}）") from None
             if last_use[file] == n:
                 # The copied data lives in buffers of the source's objects: only dropping every
                 # reference to the source frees it.
                 sources.pop(file).close()
-        # Producers such as reportlab list fonts a page never uses; unused, they would only show
-        # up as unembedded fonts in a preflight check.
-        part.remove_unreferenced_resources()
-        part.save(job.target, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+        try:
+            # Producers such as reportlab list fonts a page never uses; unused, they would only
+            # show up as unembedded fonts in a preflight check.
+            part.remove_unreferenced_resources()
+            part.save(job.target, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+        except Exception as e:
+            _blame(job, e)
+            raise
     finally:
         for src in sources.values():
             src.close()
         part.close()
     return job.pages
+
+
+def probe_run(run: _Run) -> None:
+    """Bind one file's pages on their own and pass them through the concatenation's object
+    writer: raises whatever binding this file alone raises."""
+    import io
+
+    part = pikepdf.new()
+    try:
+        with pages.open_pdf(run[0]) as src:
+            _add_run(part, src, run, pages.NumberFont(part), 1)
+            part.remove_unreferenced_resources()
+            buf = io.BytesIO()
+            part.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+        with pikepdf.open(io.BytesIO(buf.getvalue())) as saved:
+            concat.probe(saved)
+    finally:
+        part.close()
+
+
+def _blame(job: _PartJob, error: Exception) -> None:
+    """A part failed as a whole (saving, concatenating): find the file that fails on its own
+    and raise FileFailed for it; return when none does."""
+    for run in job.runs:
+        if not _label(run):
+            continue
+        try:
+            probe_run(run)
+        except EvidenceError as e:
+            raise FileFailed(_label(run), e.reason) from None
+        except Exception as e:
+            raise FileFailed(_label(run), f"无法装订此文件（{pages.short_reason(e)}）") from None
 
 
 def _bind_parts(jobs: list[_PartJob], progress: Progress | None, total: int) -> None:
@@ -342,13 +422,35 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     if captions is None:
         captions = captions_for(plan)
     ready, problems, opened = prepare([sources[p] for p in needed if p in sources], captions, cache_dir,
-                                      stats, progress)
+                                      stats, progress, workdir)
     for p in needed:
         if p not in sources and p not in ready:
             problems[p] = "文件不在证明材料中"
     stats.seconds["转换"] = time.perf_counter() - clock
+    for pdf in opened:  # every page was counted; the parts reopen their files themselves
+        pdf.close()
+    while True:
+        try:
+            page_map = _assemble(plan, ready, problems, target, stats, cache_dir=cache_dir, workdir=workdir,
+                                 cover_template=cover_template, toc_template=toc_template, progress=progress)
+            break
+        except FileFailed as failed:
+            # Rare (a PDF whose structure only fails when its pages are copied): that file is
+            # left out, named in the 目录's notes, and everything is laid out again.
+            if failed.path not in ready:
+                raise
+            del ready[failed.path]
+            problems[failed.path] = failed.reason
+            stats.left_out = len(problems)
+    return BindResult(page_map, stats)
 
+
+def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str], target: Path, stats: BindStats,
+              *, cache_dir: Path, workdir: Path, cover_template: Path | None, toc_template: Path | None,
+              progress: Progress | None) -> PageMap:
+    """Lay out, render the front matter, bind the parts and concatenate them into ``target``."""
     clock = time.perf_counter()
+    opened: list[pikepdf.Pdf] = []
     body, entries, placements, ranges, dividers, divider_slots = layout(plan, ready, problems)
     date_text = fmt_cn(plan.date)
     heading = "申报证明材料汇编"
@@ -358,7 +460,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
          "notes": _notes(problems, entries), "applicant": plan.applicant, "scheme": plan.scheme},
         workdir, cover_template=cover_template or frontmatter.template_path("封面.docx"),
         toc_template=toc_template or frontmatter.template_path("目录.docx"), cache_dir=cache_dir)
-    stats.seconds["封面和目录"] = time.perf_counter() - clock
+    stats.seconds["封面和目录"] = stats.seconds.get("封面和目录", 0.0) + time.perf_counter() - clock
 
     clock = time.perf_counter()
     # The skeleton: cover, 目录, one placeholder per body page, and everything that points at
@@ -395,34 +497,43 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
 
     divider_file = drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
                                           for _, c in divider_slots], cache_dir) if divider_slots else None
-    # Every page was counted; the parts reopen their files themselves.
     for pdf in opened:
         pdf.close()
     opened.clear()
     jobs = _part_jobs(body, divider_file, workdir)
-    _bind_parts(jobs, progress, len(body))
-
-    page_map = PageMap(front=front_count, toc_pages=front_count - 1, body=len(body),
-                       placements=placements, standards=ranges, entries=tuple(entries), dividers=dividers,
-                       problems=dict(problems))
-    _links(skeleton, page_map, page_objs)
-    _outline(skeleton, plan, page_map, page_objs)
-    _labels(skeleton, front_count, len(page_objs))
-    _metadata(skeleton, plan)
-    skeleton_path = workdir / "skeleton.pdf"
-    skeleton.save(skeleton_path, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
-    skeleton.close()
     parts = [job.target for job in jobs]
-    concat.concatenate(skeleton_path, parts, target)
-    for path in (skeleton_path, *parts):
-        path.unlink(missing_ok=True)
-    stats.seconds["装订"] = time.perf_counter() - clock
-    return BindResult(page_map, stats)
+    skeleton_path = workdir / "skeleton.pdf"
+    try:
+        _bind_parts(jobs, progress, len(body))
+
+        page_map = PageMap(front=front_count, toc_pages=front_count - 1, body=len(body),
+                           placements=placements, standards=ranges, entries=tuple(entries), dividers=dividers,
+                           problems=dict(problems))
+        _links(skeleton, page_map, page_objs)
+        _outline(skeleton, plan, page_map, page_objs)
+        _labels(skeleton, front_count, len(page_objs))
+        _metadata(skeleton, plan)
+        skeleton.save(skeleton_path, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+        skeleton.close()
+        try:
+            concat.concatenate(skeleton_path, parts, target)
+        except (OSError, MemoryError):
+            raise
+        except Exception as e:
+            for job in jobs:
+                _blame(job, e)
+            raise
+    finally:
+        skeleton.close()
+        for path in (skeleton_path, *parts):
+            path.unlink(missing_ok=True)
+    stats.seconds["装订"] = stats.seconds.get("装订", 0.0) + time.perf_counter() - clock
+    return page_map
 
 
 def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], target: Path, *, cache_dir: Path,
           captions: Mapping[str, str], progress: Progress | None = None,
-          stats: BindStats | None = None) -> BindResult | None:
+          stats: BindStats | None = None, workdir: Path | None = None) -> BindResult | None:
     """Rebind only the ``changed`` files into a copy of the ``previous`` dossier, written to
     ``target``: when each of them is still readable and still has exactly the pages it had,
     no page number moves, so the 目录, its links, the bookmarks and the labels stay true and
@@ -434,7 +545,7 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
     stats = stats if stats is not None else BindStats()
     clock = time.perf_counter()
     sources = [changed[p] for p in sorted(changed)]
-    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress)
+    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress, workdir)
     stats.seconds["转换"] = time.perf_counter() - clock
     clock = time.perf_counter()
     try:
@@ -451,29 +562,10 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
         opened.append(out)
         if len(out.pages) != page_map.front + page_map.body:
             return None
-        font = None
-        for path in sorted(ready):
-            src, placed = ready[path], page_map.placements[path]
-            # Fitting and pruning happen on a scratch copy, so the dossier-wide (slow) pruning
-            # of unused resources is not needed.
-            scratch = pikepdf.new()
-            opened.append(scratch)
-            scratch.pages.extend(src.pdf.pages[src.start:src.end])
-            if src.fit:
-                for page in scratch.pages:
-                    pages.fit_to_a4(scratch, page)
-            scratch.remove_unreferenced_resources()
-            base = len(out.pages)
-            out.pages.extend(scratch.pages)
-            for offset in range(src.end - src.start):
-                number = placed.first + offset
-                old, new = out.pages[page_map.pdf_index(number)], out.pages[base + offset]
-                if font is None:
-                    font = pages.NumberFont(out, pages.number_font_of(old))
-                pages.stamp(out, new, font, str(number), number % 2 == 1)
-                _transplant(new, old)
-            while len(out.pages) > base:
-                del out.pages[len(out.pages) - 1]
+        try:
+            _patch_pages(out, ready, page_map, opened)
+        except Exception:  # a file whose pages cannot be copied: the full bind names it
+            return None
         stats.pdfs = sum(1 for s in sources if s.format == "pdf")
         out.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
     finally:
@@ -482,6 +574,33 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
     _tick(progress, "装订", page_map.body, page_map.body)
     stats.seconds["装订"] = time.perf_counter() - clock
     return BindResult(page_map, stats)
+
+
+def _patch_pages(out: pikepdf.Pdf, ready: Mapping[str, _Pages], page_map: PageMap, opened: list) -> None:
+    """Each ready file's pages replace its old ones, keeping the page objects."""
+    font = None
+    for path in sorted(ready):
+        src, placed = ready[path], page_map.placements[path]
+        # Fitting and pruning happen on a scratch copy, so the dossier-wide (slow) pruning
+        # of unused resources is not needed.
+        scratch = pikepdf.new()
+        opened.append(scratch)
+        scratch.pages.extend(src.pdf.pages[src.start:src.end])
+        if src.fit:
+            for page in scratch.pages:
+                pages.fit_to_a4(scratch, page)
+        scratch.remove_unreferenced_resources()
+        base = len(out.pages)
+        out.pages.extend(scratch.pages)
+        for offset in range(src.end - src.start):
+            number = placed.first + offset
+            old, new = out.pages[page_map.pdf_index(number)], out.pages[base + offset]
+            if font is None:
+                font = pages.NumberFont(out, pages.number_font_of(old))
+            pages.stamp(out, new, font, str(number), number % 2 == 1)
+            _transplant(new, old)
+        while len(out.pages) > base:
+            del out.pages[len(out.pages) - 1]
 
 
 def _transplant(new: pikepdf.Page, old: pikepdf.Page) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
@@ -66,10 +67,49 @@ def _renumber(data: bytes, mapping: dict[tuple[int, int], int], base: int) -> by
 _STRUCTURE = ("/ObjStm", "/XRef")
 
 
+def _scalar(value) -> bytes:
+    """PDF syntax of an indirect object pikepdf hands back as a plain Python value: an
+    indirect integer (as "Microsoft: Print To PDF" writes for lengths and counts), real,
+    boolean or null."""
+    if value is None:
+        return b"null"
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, (Decimal, float)):
+        text = format(Decimal(value).normalize(), "f")
+        return text.encode()
+    raise TypeError(f"unexpected PDF object {value!r}")
+
+
 def _objects(pdf: pikepdf.Pdf):
-    for obj in pdf.objects:
-        if obj.is_indirect and not (isinstance(obj, pikepdf.Stream) and obj.get("/Type") in _STRUCTURE):
-            yield obj
+    """(number, object) of every object in a file qpdf wrote (numbered 1 … /Size − 1, generation
+    0). Indirect scalars come back from pikepdf as Python values, which carry no number: that is
+    why the numbers come from the cross-reference table, not from the objects."""
+    size = int(pdf.trailer.get("/Size", 0))
+    for number in range(1, size):
+        try:
+            obj = pdf.get_object((number, 0))
+        except (pikepdf.PdfError, ValueError):
+            continue
+        if isinstance(obj, pikepdf.Object):
+            if not obj.is_indirect or obj.objgen != (number, 0):
+                continue
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Type") in _STRUCTURE:
+                continue
+        elif obj is None:
+            continue  # a free entry (or a null, which any reference to it reads the same)
+        yield number, obj
+
+
+def _unparse(obj, mapping: dict[tuple[int, int], int], base: int) -> tuple[bytes, bytes | None]:
+    """(body, raw stream data or None) of one object, its references renumbered."""
+    if not isinstance(obj, pikepdf.Object):
+        return _scalar(obj), None
+    if isinstance(obj, pikepdf.Stream):
+        return _renumber(obj.stream_dict.unparse(), mapping, base), obj.read_raw_bytes()
+    return _renumber(obj.unparse(resolved=True), mapping, base), None
 
 
 def concatenate(skeleton: Path, parts: list[Path], target: Path) -> None:
@@ -78,7 +118,7 @@ def concatenate(skeleton: Path, parts: list[Path], target: Path) -> None:
     with pikepdf.open(skeleton) as skel:
         root_pages = skel.Root.Pages.objgen
         placeholders = [p.obj.objgen for p in skel.pages if PLACEHOLDER in p.obj]
-        skel_max = max(o.objgen[0] for o in _objects(skel))
+        skel_max = max((number for number, _ in _objects(skel)), default=0)
     next_number = skel_max + 1
     slots = iter(placeholders)
     with open(target, "wb") as f:
@@ -92,26 +132,18 @@ def concatenate(skeleton: Path, parts: list[Path], target: Path) -> None:
                 for page in pdf.pages:
                     slot = next(slots)
                     page_numbers[slot] = base + page.obj.objgen[0]
-                for obj in _objects(pdf):
-                    og = obj.objgen
-                    if og in mapping:
+                for own, obj in _objects(pdf):
+                    if (own, 0) in mapping:
                         continue
-                    number = base + og[0]
-                    if isinstance(obj, pikepdf.Stream):
-                        w.obj(number, _renumber(obj.stream_dict.unparse(), mapping, base), obj.read_raw_bytes())
-                    else:
-                        w.obj(number, _renumber(obj.unparse(resolved=True), mapping, base))
+                    number = base + own
+                    w.obj(number, *_unparse(obj, mapping, base))
                     next_number = max(next_number, number + 1)
         with pikepdf.open(skeleton) as skel:
             mapping = {og: page_numbers[og] for og in placeholders}
-            for obj in _objects(skel):
-                og = obj.objgen
-                if og in mapping:
+            for own, obj in _objects(skel):
+                if (own, 0) in mapping:
                     continue
-                if isinstance(obj, pikepdf.Stream):
-                    w.obj(og[0], _renumber(obj.stream_dict.unparse(), mapping, 0), obj.read_raw_bytes())
-                else:
-                    w.obj(og[0], _renumber(obj.unparse(resolved=True), mapping, 0))
+                w.obj(own, *_unparse(obj, mapping, 0))
             trailer = {"/Root": skel.trailer.get("/Root"), "/Info": skel.trailer.get("/Info")}
             info = trailer["/Info"]
             xref_at = w.pos
@@ -125,3 +157,10 @@ def concatenate(skeleton: Path, parts: list[Path], target: Path) -> None:
             if info is not None and info.is_indirect:
                 w.write(b" /Info %d 0 R" % info.objgen[0])
             w.write(b" /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (ident, ident, xref_at))
+
+
+def probe(pdf: pikepdf.Pdf) -> None:
+    """Serialise every object of ``pdf`` as :func:`concatenate` would (nothing written): raises
+    what concatenating it would raise."""
+    for _, obj in _objects(pdf):
+        _unparse(obj, {}, 0)

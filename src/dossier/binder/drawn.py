@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from dossier import atomic
 from dossier.binder import fonts, geometry
 from dossier.binder.geometry import MM, Matrix
 from dossier.errors import EvidenceError
+
+# img2pdf warns on stderr about its (unused, see _frames) page being small: not the clerk's concern.
+logging.getLogger("img2pdf").setLevel(logging.ERROR)
 
 CAPTION_SIZE = 12.0  # 小四
 MARGIN = 20 * MM
@@ -90,12 +94,18 @@ def _frames(path: Path) -> list[_Frame]:
                 # Decoding at 1/8 scale still proves the file is whole, at a fraction of the cost.
                 im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
             im.load()
+    except Image.DecompressionBombError:
+        raise EvidenceError("图片像素过多（可能是恶意构造的文件），无法装订") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise EvidenceError(f"图片文件已损坏或格式无法识别（{str(e)[:80] or type(e).__name__}）") from None
+    # Only the image object is taken from img2pdf's page (the page is drawn here), so its page
+    # is a fixed A4: img2pdf's own page, sized from the pixels, refuses images of 3 px or less
+    # on a side and very long strips (PDF pages must be 3–14,400 units).
+    layout = img2pdf.get_layout_fun(geometry.A4, fit=img2pdf.FitMode.into)
     try:
-        data = img2pdf.convert(str(path), rotation=img2pdf.Rotation.none)
+        data = img2pdf.convert(str(path), rotation=img2pdf.Rotation.none, layout_fun=layout)
     except Exception:  # img2pdf refuses alpha channels, palettes with transparency, odd modes
-        data = img2pdf.convert(_as_jpeg_frames(path), rotation=img2pdf.Rotation.none)
+        data = img2pdf.convert(_as_jpeg_frames(path), rotation=img2pdf.Rotation.none, layout_fun=layout)
     with pikepdf.open(io.BytesIO(data)) as probe:
         pages = len(probe.pages)
     sizes = (sizes + [sizes[-1]] * pages)[:pages]

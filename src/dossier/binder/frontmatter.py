@@ -69,7 +69,7 @@ def render_front(cover_context: dict, toc_context: dict, workdir: Path, *, cover
         todo[name] = (docx_path, cached)
     if todo:
         with tempfile.TemporaryDirectory(prefix="front-", dir=workdir) as scratch:
-            done = office.convert([d for d, _ in todo.values()], "pdf", Path(scratch))
+            done = office.convert([d for d, _ in todo.values()], "pdf", Path(scratch), scratch_dir=workdir)
             for name, (docx_path, cached) in todo.items():
                 result = done[docx_path]
                 if result.output is None:

@@ -39,6 +39,11 @@ def open_pdf(path: Path) -> pikepdf.Pdf:
     return pdf
 
 
+def short_reason(e: Exception) -> str:
+    """One line of an unexpected error, for a per-file message."""
+    return _short(e)
+
+
 def _short(e: Exception) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return text[:120]

@@ -168,4 +168,5 @@ def build(data: dict, *, source: str = "", sha256: str = "") -> Catalog:
         supply=dict(data.get("supply") or {}), levels=numbering.get("levels") or levels_of(data),
         numbering=numbering.get("note", ""), documents=dict(data.get("documents") or {}),
         init=dict(data.get("init") or {}), raw=data,
+        sealed_kinds=tuple(data["sealed_kinds"]) if data.get("sealed_kinds") is not None else ("承诺书",),
     )

@@ -14,7 +14,7 @@ import click
 
 from dossier import __version__
 from dossier.cli import i18n
-from dossier.errors import DossierError
+from dossier.errors import DossierError, ExitCode
 
 i18n.install()
 
@@ -28,6 +28,7 @@ COMMANDS = {
     "index": "index_cmd", "suggestions": "index_cmd", "accept": "index_cmd", "search": "index_cmd",
     "check": "check_cmd", "render": "render_cmd", "render-notice": "render_cmd",
     "build": "build_cmd", "verify": "build_cmd",
+    "serve": "serve_cmd", "user": "user_cmd",
 }
 
 
@@ -61,6 +62,15 @@ def main(ctx: click.Context, verbose: bool) -> None:
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point: the one place that turns errors into exit codes."""
     args = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):
+        # A file name no encoding can show (GBK bytes from a Windows zip) must never turn
+        # printing into a crash; such names are shown with \x escapes.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
     verbose = "-v" in args or "--verbose" in args
     try:
         code = main.main(args=args, prog_name="dossier", standalone_mode=False)
@@ -68,21 +78,21 @@ def run(argv: list[str] | None = None) -> None:
         code = e.exit_code
     except click.ClickException as e:
         e.show()
-        code = 2 if isinstance(e, click.UsageError) else e.exit_code
+        code = ExitCode.BAD_INPUT if isinstance(e, click.UsageError) else e.exit_code
     except click.Abort:
         click.echo(i18n._gettext("Aborted!"), err=True)
-        code = 130
+        code = ExitCode.INTERRUPTED
     except KeyboardInterrupt:
         click.echo("已中断；已有的输出文件保持不变。", err=True)
-        code = 130
+        code = ExitCode.INTERRUPTED
     except DossierError as e:
         click.echo(f"错误：{e.message}", err=True)
-        code = e.exit_code
+        code = int(e.exit_code)
     except Exception:  # a bug in dossier, not a user mistake
         if verbose:
             import traceback
 
             traceback.print_exc()
         click.echo("内部错误：dossier 遇到了意外情况。请加 -v 重新运行，并把输出发给维护人员。", err=True)
-        code = 3
-    sys.exit(code if isinstance(code, int) else 0)
+        code = ExitCode.INTERNAL
+    sys.exit(int(code) if isinstance(code, int) else 0)

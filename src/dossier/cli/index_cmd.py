@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -29,30 +30,39 @@ _load = project_lib.open_project
 
 
 class _LazyProgress:
-    """A progress bar that appears only when indexing takes longer than a second."""
+    """A progress bar that appears only when indexing takes longer than a second. OCR runs for
+    minutes on a pile of scans, so its line also shows pages per second and the time left."""
 
-    LABELS = {"convert": "转换旧格式文件", "read": "读取证明材料"}
+    LABELS = {"convert": "转换旧格式文件", "read": "读取证明材料", "ocr": "识别扫描件和照片中的文字"}
 
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.bar = None
         self.tasks: dict[str, int] = {}
+        self.phase_started: dict[str, float] = {}
         self.enabled = sys.stderr.isatty()
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.enabled:
             return
+        self.phase_started.setdefault(phase, time.monotonic())
         if self.bar is None:
             if time.monotonic() - self.started < 1.0 or done >= total:
                 return
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("个文件"), TimeElapsedColumn(), console=stderr(), transient=True)
+                                TextColumn("{task.fields[unit]}"), TextColumn("{task.fields[rate]}"),
+                                TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+                                console=stderr(), transient=True)
             self.bar.start()
+        unit = "页" if phase == "ocr" else "个文件"
+        elapsed = time.monotonic() - self.phase_started[phase]
+        rate = f"{done / elapsed:.2f} {unit}/秒" if done and elapsed > 0 else ""
         if phase not in self.tasks:
-            self.tasks[phase] = self.bar.add_task(self.LABELS.get(phase, phase), total=total)
-        self.bar.update(self.tasks[phase], completed=done, total=total)
+            self.tasks[phase] = self.bar.add_task(self.LABELS.get(phase, phase), total=total, unit=unit, rate=rate)
+        self.bar.update(self.tasks[phase], completed=done, total=total, rate=rate)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -74,6 +84,12 @@ def _summary(result: index_lib.IndexResult) -> Table:
     table.add_row("未分配的文件", str(sum(1 for f in result.files if f.path not in assigned)))
     table.add_row("分配（文件×指标）", str(len(result.assignments)))
     table.add_row("无法读取的文件", str(s.errors))
+    ocr_files = [f for f in result.files if f.ocr_pages]
+    if ocr_files or s.ocr_pages:
+        table.add_row("文字识别（OCR）的文件 / 页", f"{len(ocr_files)} / {sum(f.ocr_pages for f in ocr_files)}")
+    if s.ocr_pages:
+        rate = s.ocr_pages / s.ocr_seconds if s.ocr_seconds else 0
+        table.add_row("  本次识别（页，页/秒）", f"{s.ocr_pages}，{rate:.2f}")
     table.add_row("本次读取 / 沿用上次", f"{s.read} / {s.reused}")
     if s.removed:
         table.add_row("已从索引移除", str(s.removed))
@@ -100,7 +116,19 @@ def _accept_hint(project_root: Path) -> str:
         here = Path.cwd().resolve() == project_root.resolve()
     except OSError:
         here = False
-    return "" if here else f' -p "{project_root}"'
+    return "" if here else f" -p {_quote(str(project_root))}"
+
+
+def _quote(arg: str) -> str:
+    """One argument as the clerk's shell reads it back verbatim when the line is pasted
+    (a name may hold spaces, quotes, $ or backquotes)."""
+    if os.name == "nt":
+        import subprocess
+
+        return subprocess.list2cmdline([arg])
+    import shlex
+
+    return shlex.quote(arg)
 
 
 def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None, project_root: Path) -> None:
@@ -114,7 +142,8 @@ def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None, pr
     for path, items in shown:
         proposals = "；".join(f"{s.indicator}（{s.score:g} 分，匹配：{'、'.join(s.words)}）" for s in items)
         out.print(f"  {path} → {proposals}", markup=False)
-        out.print(f"      确认：dossier accept \"{path}\" {items[0].indicator}{_accept_hint(project_root)}", markup=False)
+        out.print(f"      确认：dossier accept {_quote(path)} {_quote(items[0].indicator)}{_accept_hint(project_root)}",
+                  markup=False)
     if limit is not None and len(by_file) > limit:
         out.print(f"  ……其余 {len(by_file) - limit} 个文件的建议请运行 dossier suggestions 查看", markup=False)
 
@@ -123,10 +152,16 @@ def _print_suggestions(out, result: index_lib.IndexResult, limit: int | None, pr
 @click.argument("project_dir", metavar="[项目文件夹]", required=False, default=".",
                 type=click.Path(file_okay=True, path_type=Path))
 @click.option("--jobs", "-j", type=int, default=None, metavar="N",
-              help="同时读取文件的进程数（默认：CPU 核数）。")
-def index_command(project_dir: Path, jobs: int | None) -> None:
+              help="同时读取文件（和识别文字）的进程数（默认：CPU 核数）。")
+@click.option("--no-ocr", is_flag=True,
+              help="本次不识别扫描件和照片中的文字（OCR）；也可在 dossier.yaml 中写 ocr: false。")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True,
+              help="terminal：终端显示统计和问题；json：每个证明材料文件一条记录（路径、类型、标题、日期、文号、"
+                   "发文机关、页数、识别页数、是否见公章、所属指标）。")
+def index_command(project_dir: Path, jobs: int | None, no_ocr: bool, fmt: str) -> None:
     """读取证明材料，建立索引，并按材料清单和文件名分配到指标。
 
+    没有文字层的页面（扫描件、照片）会识别其中的文字（OCR），识别结果按文件内容缓存，只识别一次。
     第二次运行只读取新增或改动过的文件。结束时列出文件统计、材料清单中的问题、无法读取的文件，以及对未分配文件的建议。有问题行或无法读取的文件时退出码为 1。
     """
     if jobs is not None and jobs < 1:
@@ -134,15 +169,22 @@ def index_command(project_dir: Path, jobs: int | None) -> None:
     project, cat = _load(project_dir)
     bar = _LazyProgress()
     try:
-        result = index_lib.run_index(project, cat, jobs=jobs, progress=bar)
+        result = index_lib.run_index(project, cat, jobs=jobs, progress=bar, ocr=False if no_ocr else None)
     finally:
         bar.close()
-    out = stdout()
-    for warning in result.warnings:
-        out.print(f"注意：{warning}", markup=False)
-    out.print(_summary(result))
-    _print_problems(out, result)
-    _print_suggestions(out, result, SHOWN_SUGGESTIONS, project.root)
+    if fmt == "json":
+        from dossier.reports import index_json
+
+        click.echo(index_json.render(result), nl=False)
+        for warning in result.warnings:
+            stderr().print(f"注意：{warning}", markup=False)
+    else:
+        out = stdout()
+        for warning in result.warnings:
+            out.print(f"注意：{warning}", markup=False)
+        out.print(_summary(result))
+        _print_problems(out, result)
+        _print_suggestions(out, result, SHOWN_SUGGESTIONS, project.root)
     if result.manifest_problems or result.errors:
         click.get_current_context().exit(1)
 

@@ -12,7 +12,7 @@ import hashlib
 import os
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dossier import extract
@@ -22,7 +22,7 @@ from dossier.readers.content import Content, PageSize
 from dossier.readers.sniff import IMAGE_TYPES, TYPE_NAMES, sniff, sniff_bytes
 from dossier.records import EvidenceFile
 
-__all__ = ["read_file", "read", "Reading", "PageSize", "sniff", "sniff_bytes", "convert_legacy",
+__all__ = ["read_file", "read", "Reading", "with_ocr", "PageSize", "sniff", "sniff_bytes", "convert_legacy",
            "SUPPORTED_EXTENSIONS", "LEGACY_EXTENSIONS", "format_of_extension"]
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
@@ -181,13 +181,23 @@ def _read(root: Path, rel: str, legacy_cache: Path | None, converted: Path | str
         return _read_content(rel, path, suffix, real, data, known, legacy_cache, converted)
     except EvidenceError as e:
         from dossier.readers.pdf import EncryptedPdf
-        return Reading(_failed(rel, e.reason, encrypted=isinstance(e, EncryptedPdf), **known))
+        return Reading(_failed(rel, e.reason, encrypted=isinstance(e, (EncryptedPdf, EncryptedOffice)), **known))
     except Exception as e:  # keep what is known (hash, size) even when a parser surprises us
         return Reading(_failed(rel, _unexpected(e), **known))
 
 
+class EncryptedOffice(EvidenceError):
+    """A password-protected Word/Excel file: nothing can be read without the password."""
+
+
+ENCRYPTED_OFFICE = "文件已加密（设有打开密码），无法读取；请在 Word/WPS/Excel 中去掉打开密码后重新提供"
+
+
 def _read_content(rel, path, suffix, real, data, known, legacy_cache, converted) -> Reading:
     fmt = known["format"]
+    if real == "encrypted":
+        # Whatever its extension, a lie about it is not the clerk's problem here: the password is.
+        raise EncryptedOffice(ENCRYPTED_OFFICE)
     lie = None
     if real not in _EXPECTED[suffix]:
         shown = TYPE_NAMES.get(real, TYPE_NAMES["unknown"])
@@ -219,7 +229,9 @@ def _corrupt_message(suffix: str) -> str:
 
 def _parse(kind: str, data: bytes) -> Content:
     if kind == "pdf":
+        from dossier.readers.guard import check_pdf_streams
         from dossier.readers.pdf import read_pdf
+        check_pdf_streams(data)
         return read_pdf(data)
     if kind == "docx":
         from dossier.readers.word import read_docx
@@ -249,6 +261,21 @@ def _legacy_copy(path: Path, suffix: str, digest: str, cache: Path | None,
 
 def _evidence(rel: str, fmt: str, known: dict, content: Content, error: str | None) -> EvidenceFile:
     texts = tuple(content.page_texts)
+    if fmt == "image":
+        legible = content.image_size is not None and min(content.image_size) >= MIN_OCR_SIDE
+        scanned = tuple(range(1, min(content.pages or 1, MAX_OCR_FRAMES) + 1)) if legible else ()
+    else:
+        scanned = tuple(content.scanned_pages)
+    ef = EvidenceFile(
+        path=rel, sha256=known["sha256"], size=known["size"], mtime=known["mtime"], format=fmt,
+        pages=content.pages, scanned=content.scanned, encrypted=content.encrypted, error=error,
+        page_texts=texts, scanned_pages=scanned)
+    return _with_facts(ef, meta_title=content.meta_title, exif_dates=tuple(content.exif_dates))
+
+
+def _with_facts(ef: EvidenceFile, *, meta_title: str = "", exif_dates: tuple = (), ocr: bool = False) -> EvidenceFile:
+    """``ef`` with title, kind, dates, 文号 and issuer found in its page texts."""
+    rel, fmt, texts = ef.path, ef.format, ef.page_texts
     text = "\n".join(texts)
     if fmt in ("xlsx", "xls", "et"):
         # A sheet's first line is its tab name ("Sheet1"): no title there.
@@ -256,20 +283,49 @@ def _evidence(rel: str, fmt: str, known: dict, content: Content, error: str | No
     else:
         title_source = text
     title = extract.title_of(title_source, "")
-    if not title and _useful_meta_title(content.meta_title):
-        title = content.meta_title
+    if not title and _useful_meta_title(meta_title):
+        title = meta_title
+    kind_format = fmt
+    if fmt == "image" and ocr and document_like(title, text):
+        kind_format = ""  # a scanned or photographed document: its words decide, not its format
+    elif fmt == "image":
+        title = ""  # a photo's banner is no title: the clerk's file name says more
     title = title or extract.name_title(rel)
     day, source = extract.evidence_date(text, rel)
     dates = extract.all_dates(text)
-    for exif_day in content.exif_dates:
+    for exif_day in exif_dates:
         if exif_day not in dates:
             dates += (exif_day,)
-    return EvidenceFile(
-        path=rel, sha256=known["sha256"], size=known["size"], mtime=known["mtime"], format=fmt,
-        title=title, kind=extract.infer_kind(title, text, fmt), date=day, date_source=source,
-        dates=dates, doc_number=extract.find_doc_number(text), issuer=extract.find_issuer(text),
-        pages=content.pages, scanned=content.scanned, encrypted=content.encrypted, error=error,
-        page_texts=texts)
+    return replace(ef, title=title, kind=extract.infer_kind(title, text, kind_format), date=day,
+                   date_source=source, dates=dates, doc_number=extract.find_doc_number(text),
+                   issuer=extract.find_issuer(text))
+
+
+# An image whose recognised text has a heading and this many Chinese characters is a document
+# (a scanned 通知, a photographed 承诺书), not a photo of an event with a banner.
+DOCUMENT_CHARS = 40
+MAX_OCR_FRAMES = 50  # frames of a multi-page TIFF that are OCR'd
+MIN_OCR_SIDE = 100  # a smaller image (an icon, a thumbnail) holds no legible line of text
+
+
+def document_like(title: str, text: str) -> bool:
+    return bool(title) and sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= DOCUMENT_CHARS
+
+
+def with_ocr(ef: EvidenceFile, pages: dict) -> EvidenceFile:
+    """``ef`` with the OCR text of ``pages`` ({1-based page: OcrPage}) in place of the missing
+    text layer, and every fact found again from the whole text (CONTRACT.md §8: OCR text
+    counts exactly like a text layer). Dates the camera wrote (EXIF) are kept."""
+    texts = list(ef.page_texts) + [""] * max(0, (ef.pages or 0) - len(ef.page_texts))
+    used = 0
+    for page, result in pages.items():
+        if 1 <= page <= len(texts) and result.text and not result.error:
+            texts[page - 1] = result.text
+            used += 1
+    seal = any(r.seal for r in pages.values()) if pages else None
+    exif = tuple(d for d in ef.dates if d not in extract.all_dates(ef.text))
+    out = replace(ef, page_texts=tuple(texts), ocr_pages=used, seal=seal)
+    return _with_facts(out, exif_dates=exif, ocr=True)
 
 
 def _useful_meta_title(title: str) -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 
@@ -73,3 +74,64 @@ def _inflated_size(z: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> int:
         if produced >= cap:
             return produced
     return produced
+
+
+def check_workbook_file(path) -> None:
+    """The same limits for the workbooks dossier reads as settings rather than evidence
+    (材料清单.xlsx, 台账, unit rosters): raises EvidenceError with the reason. A file that
+    is not a zip at all is left to the spreadsheet reader, which reports it."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with z:
+        check_zip(z)
+        check_zip_streams(z, b"")
+
+
+# pdfium inflates a page's content streams (and fonts, forms, object streams) whole while
+# reading text; images it leaves alone. An honest content stream is kilobytes, a vector
+# map a few tens of megabytes, a CJK font under 30 MB.
+MAX_PDF_STREAM = 128 * 1024 * 1024
+_STREAM_START = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
+
+
+def check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF with a compressed (Flate) stream that would inflate past
+    :data:`MAX_PDF_STREAM` — a "decompression bomb": 1 MB of file, gigabytes of memory.
+    Inflates each such stream once with a cap, keeping nothing."""
+    for m in _STREAM_START.finditer(data):
+        head = data[max(0, m.start() - 4096):m.start()]
+        obj = head.rfind(b" obj")
+        if obj >= 0:
+            head = head[obj:]
+        if b"/FlateDecode" not in head and b"/Fl " not in head and b"/Fl]" not in head and b"/Fl/" not in head:
+            continue
+        if b"/Image" in head:
+            continue  # images are decoded only when rendered, and then page by page
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            end = len(data)
+        if _inflates_beyond(data, m.end(), end, MAX_PDF_STREAM):
+            raise EvidenceError(f"PDF 内部有数据解压后超过 {MAX_PDF_STREAM // (1024 * 1024)} MB，"
+                                "疑似“压缩炸弹”或已损坏，未读取")
+
+
+def _inflates_beyond(data: bytes, start: int, end: int, cap: int) -> bool:
+    d = zlib.decompressobj()
+    produced = 0
+    pos = start
+    try:
+        while pos < end and not d.eof:
+            chunk = data[pos:min(end, pos + (1 << 16))]
+            pos += len(chunk)
+            produced += len(d.decompress(chunk, 1 << 20))
+            while d.unconsumed_tail and not d.eof:
+                if produced > cap:
+                    return True
+                produced += len(d.decompress(d.unconsumed_tail, 1 << 20))
+            if produced > cap:
+                return True
+    except zlib.error:
+        return False  # not zlib data after all (or damaged): pdfium decides
+    return produced > cap

@@ -16,7 +16,7 @@ TYPE_NAMES = {
     "pptx": "PowerPoint 演示文稿", "doc": "Word 97-2003 文档（.doc）", "xls": "Excel 97-2003 表格（.xls）",
     "ole2": "旧版 Office 文件", "zip": "ZIP 压缩包", "jpeg": "JPEG 图片", "png": "PNG 图片",
     "tiff": "TIFF 图片", "bmp": "BMP 图片", "gif": "GIF 图片", "webp": "WebP 图片", "rtf": "RTF 文档",
-    "html": "网页（HTML）文件", "xml": "XML 文件", "ofd": "OFD 版式文件", "rar": "RAR 压缩包",
+    "html": "网页（HTML）文件", "encrypted": "设有打开密码的 Office 文件", "xml": "XML 文件", "ofd": "OFD 版式文件", "rar": "RAR 压缩包",
     "7z": "7z 压缩包", "text": "纯文本文件", "empty": "空文件", "unknown": "未知格式的文件",
 }
 
@@ -58,6 +58,9 @@ def sniff_bytes(data: bytes) -> str:
         return "rtf"
     low = stripped[:200].lower()
     if low.startswith((b"<!doctype html", b"<html", b"mime-version")) or b"<html" in low:
+        return "html"
+    # Web systems' "export to Excel" often writes a bare fragment: <meta …><table>…</table>.
+    if low.startswith((b"<table", b"<meta", b"<head", b"<body", b"<style", b"<!--")) and b"<table" in data[:65536].lower():
         return "html"
     if low.startswith(b"<?xml"):
         return "html" if b"<html" in data[:4096].lower() else "xml"
@@ -106,6 +109,10 @@ def _zip_kind(data: bytes) -> str:
 
 def _ole2_kind(data: bytes) -> str:
     # Directory entries hold stream names in UTF-16LE; which ones exist tells Word from Excel.
+    # A password-protected .docx/.xlsx is an OLE2 package holding the encrypted OOXML file
+    # (MS-OFFCRYPTO): streams EncryptionInfo and EncryptedPackage.
+    if "EncryptedPackage".encode("utf-16-le") in data and "EncryptionInfo".encode("utf-16-le") in data:
+        return "encrypted"
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:

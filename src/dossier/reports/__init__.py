@@ -141,3 +141,17 @@ def points(x: float) -> str:
 
 def unreadable(report: CheckReport):
     return [f for f in report.files if f.status != "ok"]
+
+
+UNASSIGNED_TITLE = "未分配到任何指标的文件（未计入，也不会装订）"
+UNASSIGNED_HINT = "请在材料清单中填写指标编号，或把文件放进以指标编号开头的文件夹；确不需要的可移出材料文件夹"
+DUPLICATES_TITLE = "内容相同的副本（只计一份，只装订一份）"
+
+
+def unassigned(report: CheckReport):
+    """Files assigned to no standard: every one named, so none is silently left out of the packet."""
+    return list(report.unassigned)
+
+
+def duplicate_line(f) -> str:
+    return f"{f.path}：与 {f.duplicate_of} 内容完全相同，只按 {f.duplicate_of} 计（不重复计入、不重复装订）"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from dossier.records import Catalog, CheckReport
-from dossier.reports import (STATUS_LABELS, category_name, coverage, departments, label, unreadable, verdict,
-                             violated)
+from dossier.reports import (DUPLICATES_TITLE, STATUS_LABELS, UNASSIGNED_HINT, UNASSIGNED_TITLE, category_name,
+                             coverage, departments, duplicate_line, label, unassigned, unreadable, verdict, violated)
 
 COLORS = {"met": "#2e7d32", "partial": "#f9a825", "missing": "#c62828", "not_applicable": "#9e9e9e",
           "declared": "#2e7d32", "undeclared": "#f9a825", "violated": "#b71c1c"}
@@ -103,6 +103,14 @@ def render(report: CheckReport, catalog: Catalog) -> str:
         extra += "<h2>材料清单和台账中有问题的行（已跳过）</h2><ul>" + "".join(
             f"<li>{escape(m.source)}{f' 第{m.row}行' if m.row else ''}：{escape(m.message)}</li>"
             for m in report.manifest) + "</ul>"
+    loose = unassigned(report)
+    if loose:
+        extra += (f'<h2 id="unassigned">{escape(UNASSIGNED_TITLE)}（{len(loose)} 个）</h2><ul>' + "".join(
+            f"<li>{escape(f.path)}{'（无法读取）' if f.status != 'ok' else ''}</li>" for f in loose)
+            + f'</ul><p class="warn">{escape(UNASSIGNED_HINT)}</p>')
+    if report.duplicates:
+        extra += (f'<h2 id="duplicates">{escape(DUPLICATES_TITLE)}（{len(report.duplicates)} 个）</h2><ul>'
+                  + "".join(f"<li>{escape(duplicate_line(f))}</li>" for f in report.duplicates) + "</ul>")
 
     title = f"申报材料检查报告 — {catalog.name}"
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'

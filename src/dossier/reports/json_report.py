@@ -1,5 +1,6 @@
 """The JSON view: exactly CONTRACT.md §5's object, plus a few documented extra keys
-(``name``, ``title``, ``category``, ``departments``, ``warnings``) that scripts may use.
+(``name``, ``title``, ``category``, ``departments``, ``warnings``, ``unassigned``, ``duplicates``,
+``files[].duplicate_of``) that scripts may use.
 
 Validated against ``schemas/check-report.schema.json``.
 """
@@ -32,14 +33,24 @@ def to_dict(report: CheckReport, catalog: Catalog) -> dict:
         "verdict": verdict(report),
         "summary": report.summary,
         "indicators": indicators,
-        "files": [{"path": f.path, "status": f.status, "message": f.message, "assigned": list(f.assigned)}
-                  for f in report.files],
+        "files": [_file(f) for f in report.files],
         "manifest": [{"source": m.source, "row": m.row, "message": m.message} for m in report.manifest],
+        # Additive keys (CONTRACT.md §5 allows more keys): every file proving nothing, by name,
+        # and every identical copy with the file it is counted as.
+        "unassigned": [f.path for f in report.unassigned],
+        "duplicates": [{"path": f.path, "same_as": f.duplicate_of} for f in report.duplicates],
     }
     points = score(report, catalog)
     if points is not None:  # only schemes with 分值: the first catalog's JSON stays as it was
         out["score"] = points
     return out
+
+
+def _file(f) -> dict:
+    item = {"path": f.path, "status": f.status, "message": f.message, "assigned": list(f.assigned)}
+    if f.duplicate_of:
+        item["duplicate_of"] = f.duplicate_of
+    return item
 
 
 def render(report: CheckReport, catalog: Catalog) -> str:

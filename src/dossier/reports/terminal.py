@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.text import Text
 
 from dossier.records import Catalog, CheckReport
-from dossier.reports import (Gap, coverage, departments, gaps, label, need, points, score, unreadable,
-                             verdict, violated)
+from dossier.reports import (DUPLICATES_TITLE, UNASSIGNED_HINT, UNASSIGNED_TITLE, Gap, coverage, departments,
+                             duplicate_line, gaps, label, need, points, score, unassigned, unreadable, verdict,
+                             violated)
 
 STYLES = {"met": "green", "partial": "yellow", "missing": "red", "not_applicable": "dim",
           "declared": "green", "undeclared": "yellow", "violated": "bold red"}
@@ -142,4 +143,17 @@ def _files(con: Console, report: CheckReport) -> None:
         for m in report.manifest:
             row = f" 第{m.row}行" if m.row else ""
             con.print(Text(f"  {m.source}{row}：{m.message}"))
+        con.print()
+    loose = unassigned(report)
+    if loose:
+        con.print(Text(f"{UNASSIGNED_TITLE}（{len(loose)} 个）", style="bold yellow"))
+        for f in loose:
+            con.print(Text(f"  {f.path}" + ("（无法读取）" if f.status != "ok" else "")))
+        con.print(Text(f"  {UNASSIGNED_HINT}", style="dim"))
+        con.print()
+    copies = report.duplicates
+    if copies:
+        con.print(Text(f"{DUPLICATES_TITLE}（{len(copies)} 个）", style="bold"))
+        for f in copies:
+            con.print(Text(f"  {duplicate_line(f)}", style="dim"))
         con.print()

@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dossier import cells
 from dossier.records import Catalog, CheckReport
-from dossier.reports import Gap, departments, gaps, label, need
+from dossier.reports import UNASSIGNED_HINT, Gap, departments, gaps, label, need, unassigned
 
 HEADERS = ("指标编号", "工作标准", "存在问题", "需补充材料", "责任部门")
 WIDTHS = (10, 40, 50, 34, 20)
@@ -37,7 +38,7 @@ def _sheet(wb: Workbook, title: str, rows: list[Gap], first: bool = False, catal
         cell.border = border
     for g in rows:
         std = g.standard
-        ws.append((std.id, std.text, _problems(g), need(g, catalog), "、".join(std.departments)))
+        cells.append(ws, (std.id, std.text, _problems(g), need(g, catalog), "、".join(std.departments)))
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
@@ -61,6 +62,34 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return title
 
 
+FILES_SHEET = "未分配的文件"
+FILES_HEADERS = ("文件", "情况", "处理建议")
+
+
+def _files_sheet(wb: Workbook, report: CheckReport, title: str) -> None:
+    """Every file that proves nothing yet, and every identical copy, by name."""
+    loose, copies = unassigned(report), report.duplicates
+    if not loose and not copies:
+        return
+    ws = wb.create_sheet()
+    ws.title = title
+    cells.append(ws, FILES_HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="4F6D8F")
+    for f in loose:
+        state = "未分配到任何指标" + (f"；无法读取：{f.message}" if f.status != "ok" else "")
+        cells.append(ws, (f.path, state, UNASSIGNED_HINT))
+    for f in copies:
+        cells.append(ws, (f.path, f"与 {f.duplicate_of} 内容完全相同", f"只按 {f.duplicate_of} 计（不重复计入、不重复装订）；副本可移出材料文件夹"))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, width in enumerate((60, 40, 60), 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
 def render(report: CheckReport, catalog: Catalog) -> bytes:
     found = gaps(report, catalog)
     wb = Workbook()
@@ -70,6 +99,7 @@ def render(report: CheckReport, catalog: Catalog) -> bytes:
         mine = [g for g in found if dept in g.standard.departments]
         if mine:
             _sheet(wb, sheet_name(dept, taken), mine, catalog=catalog)
+    _files_sheet(wb, report, sheet_name(FILES_SHEET, taken))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
