@@ -31,6 +31,7 @@ def test_cli_check_goes_through_the_api(tmp_path, cli, monkeypatch):
     This test ensures that the CLI calls the library, not the stages directly."""
     root = tmp_path / "县"
     make_project(root, {})
+    (root / "材料").mkdir(exist_ok=True)
     seen = []
     real = api.checked
     monkeypatch.setattr(api, "checked", lambda *a, **k: seen.append(a) or real(*a, **k))

@@ -1,0 +1,16 @@
+"""``from conftest import SAMPLE, invoke`` in this folder's tests must reach the root
+conftest's helpers; without this file the name ``conftest`` is whichever folder's conftest
+pytest imported last (tests/documents/ has one), and collection fails."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location("_dossier_tests_root_conftest",
+                                               Path(__file__).resolve().parents[1] / "conftest.py")
+_root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_root)
+
+SAMPLE = _root.SAMPLE
+invoke = _root.invoke
