@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import SAMPLE, invoke
+from cli_runner import SAMPLE, invoke
 from hostile_makers import (FORMULA, billion_laughs, circular_alias, encrypted_office, gbk_named,
                             hostile_manifest_csv, html_table_xls, huge_integer, pdf_bomb, zip_bomb_xlsx)
 from evidence_makers import docx_bytes, pdf_bytes

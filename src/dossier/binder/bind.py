@@ -8,15 +8,17 @@ callback, problems into the PageMap.
 
 from __future__ import annotations
 
+import re
 import resource
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
 import pikepdf
 
-from dossier import office
+from dossier import atomic, office
 from dossier.binder import concat, drawn, frontmatter, geometry, ocrlayer, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
@@ -128,13 +130,20 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
 
     # Scans the index OCR'd are bound from a copy: upright, with the recognised text laid over.
     recognised = ocrlayer.lookup(cache_dir.parent, [s.sha256 for s in usable if s.format in ("pdf", "image")])
+
+    def checked_pdf(src: Source) -> Path:
+        reason = damage(src.file, src.sha256, cache_dir)
+        if reason:
+            raise EvidenceError(reason)
+        return ocrlayer.searchable(src, recognised, cache_dir)
+
     for src in usable:
         if src.format in OFFICE_FORMATS:
             take(src, lambda: office_pdf(src), True)
         elif src.format == "pdf":
             done += 1
             stats.pdfs += 1
-            take(src, lambda: ocrlayer.searchable(src, recognised, cache_dir), True)
+            take(src, lambda: checked_pdf(src), True)
     for src in usable:
         if src.format == "image" and src.sha256 in recognised and ocrlayer.is_document(recognised[src.sha256]):
             done += 1
@@ -147,6 +156,68 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             stats.photos += take(src, lambda: drawn.cached_photo(photo, digest, cache_dir), False)
     stats.left_out = len(problems)
     return ready, problems, opened
+
+
+# qpdf's own check of a source PDF: a page's content that cannot be decoded or parsed would be
+# copied as it is, break the page-number stamp drawn after it and make the dossier fail
+# qpdf --check. Damage to the file's structure (xref, trailer) is repaired by qpdf and harmless.
+_CONTENT_DAMAGE = re.compile(r"error decoding stream data|errors while decoding content stream"
+                             r"|\((?:content|stream data), offset")
+DAMAGE_VERSION = 1
+
+
+def damage(path: Path, digest: str, cache_dir: Path) -> str | None:
+    """Why the PDF at ``path`` cannot be bound faithfully, or None; remembered per content hash."""
+    marker = cache_dir / f"check-{digest}-v{DAMAGE_VERSION}.txt" if digest else None
+    if marker is not None:
+        try:
+            return marker.read_text(encoding="utf-8") or None
+        except OSError:
+            pass
+    reason = None
+    try:
+        with pikepdf.open(path) as pdf:
+            found = [str(w) for w in (pdf.check_pdf_syntax() or ())]
+            if any(_CONTENT_DAMAGE.search(w) for w in found):
+                reason = ("PDF 内容已损坏（部分页面的内容或图片无法解码，阅读器只能显示一部分），未装订："
+                          "请用原软件重新导出 PDF，或打印后扫描再放入")
+            elif _readers_disagree(path, [i for i, page in enumerate(pdf.pages) if "/Contents" not in page.obj]):
+                reason = ("PDF 页面内容指向已删除的对象（不同阅读器显示的内容不同），未装订："
+                          "请用原软件重新导出 PDF 再放入")
+    except pikepdf.PasswordError:
+        return "PDF 已加密（需要密码才能打开），无法装订"
+    except Exception as e:  # reported by open_pdf with its own words
+        return None if isinstance(e, (pikepdf.PdfError, OSError)) else f"无法装订此文件（{pages.short_reason(e)}）"
+    if marker is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(marker, reason or "")
+        except OSError:
+            pass
+    return reason
+
+
+def _readers_disagree(path: Path, empty: list[int]) -> bool:
+    """Pages qpdf reads as empty (their content object deleted by a later update) that pdfium,
+    more lenient, still shows text on: the bound page would not be what the clerk saw."""
+    if not empty:
+        return False
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for index in empty[:20]:
+            if index < len(doc):
+                page = doc[index]
+                text = page.get_textpage()
+                count = text.count_chars()
+                text.close()
+                page.close()
+                if count > 0:
+                    return True
+        return False
+    finally:
+        doc.close()
 
 
 def _date_key(entry: FileEntry) -> tuple:
@@ -314,6 +385,14 @@ def _add_run(part: pikepdf.Pdf, src: pikepdf.Pdf, run: _Run, font, number: int) 
 def _bind_part(job: _PartJob) -> int:
     """Copy, fit onto A4 and number one part's pages, and save it (runs in a worker process).
     Raises FileFailed naming the evidence file whose pages cannot be bound."""
+    with warnings.catch_warnings():
+        # pikepdf warns that a form's fields are not carried over as an interactive form: the
+        # dossier is for reading and printing, and each widget keeps its appearance.
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        return _bind_part_quietly(job)
+
+
+def _bind_part_quietly(job: _PartJob) -> int:
     _raise_fd_limit()
     part = pikepdf.new()
     font = pages.NumberFont(part)
@@ -563,7 +642,9 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
         if len(out.pages) != page_map.front + page_map.body:
             return None
         try:
-            _patch_pages(out, ready, page_map, opened)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                _patch_pages(out, ready, page_map, opened)
         except Exception:  # a file whose pages cannot be copied: the full bind names it
             return None
         stats.pdfs = sum(1 for s in sources if s.format == "pdf")
