@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dossier import yamlio
 from dossier.errors import CatalogNotFound, ConfigError
-from dossier.records import (MATERIAL_KINDS, Catalog, Category, Condition, FactSpec, KindSpec, RegisterSpec, RosterSpec,
+from dossier.records import (Catalog, Category, Condition, FactSpec, KindSpec, RegisterSpec, RosterSpec,
                              Rule, Standard, SubItem)
 
 DEFAULT = "minor-protection-2021"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass, field
-from fractions import Fraction  # noqa: F401  (re-exported for rule modules)
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
