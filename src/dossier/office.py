@@ -202,7 +202,7 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
         for alias, group in by_suffix.items():
             infilter = [f"--infilter={_IMPORT_FILTERS[alias]}"] if alias in _IMPORT_FILTERS else []
             cmd = [exe, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}", *infilter,
+                   f"-env:UserInstallation={profile.resolve().as_uri()}", *infilter,
                    "--convert-to", _filter_for(target_format, alias),
                    "--outdir", str(outdir), *[str(g[2]) for g in group]]
             error = None
