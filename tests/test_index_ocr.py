@@ -56,6 +56,7 @@ def county(tmp_path_factory):
     meeting.mkdir(parents=True)
     (root / "材料" / "N1 承诺书").mkdir(parents=True)
     (root / "材料" / "其他").mkdir(parents=True)
+    (root / "材料" / "1.2.2 决策部署").mkdir(parents=True)
     (root / "dossier.yaml").write_text(CONFIG, encoding="utf-8")
     truths = {}
     for i, (year, rotation, photo) in enumerate([(2020, 0, False), (2020, 180, False), (2021, 0, True),
@@ -65,8 +66,8 @@ def county(tmp_path_factory):
         (root / name).write_bytes(as_pdf(data) if i == 1 else data)
         truths[name] = truth
     data, truth = page(30, kind="红头通知", rotation=90, photo=False, seal=True)
-    truths["材料/其他/通知扫描件.pdf"] = truth
-    (root / "材料/其他/通知扫描件.pdf").write_bytes(as_pdf(data))
+    truths["材料/1.2.2 决策部署/通知扫描件.pdf"] = truth
+    (root / "材料/1.2.2 决策部署/通知扫描件.pdf").write_bytes(as_pdf(data))
     data, truth = page(31, kind="承诺书", seal=True, photo=False, rotation=0)
     truths["材料/N1 承诺书/承诺书（盖章）.jpg"] = truth
     (root / "材料/N1 承诺书/承诺书（盖章）.jpg").write_bytes(data)
@@ -148,7 +149,7 @@ def test_index_json_report_and_search(county, cli):
     first = by_path["材料/2.1.3 县级会议/第1次会议纪要.jpg"]
     assert first["date"] == truths["材料/2.1.3 县级会议/第1次会议纪要.jpg"].dates[0]
     assert first["date_source"] == "label" and first["assigned"] == ["2.1.3"] and first["ocr_pages"] == 1
-    notice = by_path["材料/其他/通知扫描件.pdf"]
+    notice = by_path["材料/1.2.2 决策部署/通知扫描件.pdf"]
     assert notice["date_source"] == "closing" and notice["seal"] is True
     assert by_path["材料/N1 承诺书/承诺书（未盖章）.jpg"]["seal"] is False
     res = cli("search", "-p", root, "参会人员")
@@ -178,3 +179,35 @@ def test_warm_run_and_turning_ocr_off_and_on(county, tmp_path, cli):
     (copy / "dossier.yaml").write_text(CONFIG + "ocr: false\n", encoding="utf-8")
     off = index_lib.run_index(project_lib.load(copy), catalog)
     assert all(f.ocr_pages == 0 for f in off.files)
+
+
+def test_bound_dossier_is_upright_and_searchable(county, tmp_path, cli):
+    """``dossier build``: the 90°-scanned 通知 and the 180°-scanned 纪要 are bound upright
+    (portrait pages) and their recognised text is in the 汇编's text layer.
+    This test ensures that the province's reviewer can search the scans."""
+    import pdfplumber
+
+    root, truths, _, _ = county
+    copy = tmp_path / "装订县"
+    shutil.copytree(root, copy)
+    (copy / "dossier.yaml").write_text(CONFIG + "applicant: {name: 扫描县人民政府}\n"
+                                       "request: {doc_number: 扫政〔2021〕12号, signer: 李某某, to: 某某市民政局}\n",
+                                       encoding="utf-8")
+    res = cli("build", str(copy))
+    assert res.exit_code in (0, 1), res.output
+    bundle = copy / "输出" / "证明材料汇编.pdf"
+    notice = truths["材料/1.2.2 决策部署/通知扫描件.pdf"]
+    minutes = truths["材料/2.1.3 县级会议/第2次会议纪要.pdf"]
+    # A line printed only on that scan identifies its page (the 目录 lists titles too).
+    marks = {notice.title: "县直各有关单位", minutes.title: next(ln for ln in minutes.lines if "参会人员" in ln)[-8:]}
+    found = {}
+    with pdfplumber.open(bundle) as pdf:
+        for page in pdf.pages:
+            text = (page.extract_text() or "").replace("\n", "")
+            for title, mark in marks.items():
+                if mark in text:
+                    found[title] = page.page_number
+                    assert page.width < page.height
+                    hit = page.search(title[-6:])
+                    assert hit and hit[0]["top"] < page.height / 3  # a title sits at the top
+    assert set(found) == set(marks)

@@ -132,7 +132,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     from dossier.readers.guard import check_workbook_file
 
     check_workbook_file(path)  # calamine unzips on its own: a zip bomb must not reach it
-    book = CalamineWorkbook.from_path(str(path))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))  # from_path cannot take every file name
     sheet = SHEET_NAME if SHEET_NAME in book.sheet_names else book.sheet_names[0]
     return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ def _read_roster(root: Path, spec: dict, fail) -> tuple[str, ...]:
         from dossier.readers.guard import check_workbook_file
 
         check_workbook_file(path)
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))  # from_path cannot take every file name
         sheet = spec.get("sheet") or book.sheet_names[0]
         rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises several unrelated types for broken files

@@ -31,7 +31,7 @@ MEETING_2021 = f"{MEETINGS}/2021-03-15 示范县未成年人保护工作领导�
 def indexed(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile") / "示范县"
     shutil.copytree(SAMPLE, root)
-    assert invoke("check", root).exit_code == 1  # the sample has gaps on purpose
+    assert invoke("check", root).exit_code == 1  # the sample has gaps on purpose; each copy reads only what it adds
     return root
 
 
@@ -68,7 +68,7 @@ def test_gbk_file_name_is_reported_under_a_readable_name(county):
     gbk_named(county / MEETINGS, "2021-09-10 第二次会议纪要.pdf", pdf_bytes([["会议纪要", "会议时间：2021年9月10日"]]))
     check = invoke("check", county)
     assert_no_crash(check)
-    assert f"{MEETINGS}/2021-09-10 第二次会议纪要.pdf：文件名不是 UTF-8 编码" in check.stdout
+    assert f"{MEETINGS}/2021-09-10 第二次会议纪要.pdf：文件名或所在文件夹名不是 UTF-8 编码" in check.stdout
     assert "unzip -O GBK" in check.stdout
     data = report(county)
     entry = next(f for f in data["files"] if f["path"].endswith("第二次会议纪要.pdf"))

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass, field
-from fractions import Fraction  # noqa: F401  (re-exported for rule modules)
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from dossier.dates import add_months
 from dossier.records import Catalog, Condition, Evidence, ManifestProblem, Problem, Project, Rule, Standard
-from dossier.registers import Sheet, TrainingRegister, load_training_register, norm, read_sheet
+from dossier.registers import Sheet, TrainingRegister, norm, read_sheet, training_columns, training_records
 
 # --------------------------------------------------------------------------- periods
 
@@ -85,11 +84,20 @@ class Registers:
 
     def training(self, rel: str, columns: Mapping[str, tuple[str, ...]] | None = None,
                  hours_column: str | None = None) -> TrainingRegister:
-        key = (rel, tuple(sorted((columns or {}).items())), hours_column)
+        """The register read once per file; its records once per set of header spellings."""
+        spellings = training_columns(columns, hours_column)
+        key = (rel, tuple(sorted(spellings.items())))
         if key not in self._training:
-            reg = load_training_register(self.root, rel, columns=columns, hours_column=hours_column)
+            sheet = self._sheets.get(rel)
+            if sheet is None:
+                sheet = self._sheets[rel] = read_sheet(self.root, rel)
+            if not sheet.found:
+                reg = TrainingRegister(sheet)
+            elif sheet.error:
+                reg = TrainingRegister(sheet, (), (ManifestProblem(rel, None, sheet.error),))
+            else:
+                reg = TrainingRegister(sheet, *training_records(sheet, spellings))
             self._training[key] = reg
-            self._sheets.setdefault(rel, reg.sheet)
             self.problems.extend(p for p in reg.problems if p not in self.problems)
         return self._training[key]
 
