@@ -273,3 +273,22 @@ def test_large_bench_county_toc_is_typeset(tmp_path):
         count = len(pdf.pages)
     assert count > 20
     assert _toc_problems(front.toc, range(count)) == []
+
+
+def test_page_number_is_ours_and_clear_of_the_evidence(packet):
+    """This test ensures that every body page of the built sample prints exactly its own number
+    as — n — in the footer band, and that no character of the evidence reaches into the band
+    or overlaps the number (measured on every page of the 汇编)."""
+    from dossier.binder.geometry import FOOTER_BAND
+
+    root, result, pdfs = packet
+    pm = result.page_map
+    with pdfplumber.open(root / "输出" / "证明材料汇编.pdf") as pdf:
+        for n in range(1, pm.body + 1):
+            page = pdf.pages[pm.pdf_index(n)]
+            height = float(page.height)
+            band = [c for c in page.chars if c["bottom"] > height - FOOTER_BAND and c["text"].strip()]
+            assert "".join(c["text"] for c in band) == f"—{n}—", n
+            number_top = min(c["top"] for c in band)
+            evidence = [c for c in page.chars if c not in band and c["text"].strip()]
+            assert all(c["bottom"] <= number_top - 1 for c in evidence), n

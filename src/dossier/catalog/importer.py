@@ -100,6 +100,10 @@ def cell_text(lines: list[str]) -> str:
     for p in parts[1:]:
         # Two Latin words wrapped apart keep their space; Chinese text joins directly.
         out += (" " if out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum() else "") + p
+    # A 项目/内容 name repeated on a continuation page with （续） (as dossier's 通知 prints it) is the same name.
+    for mark in ("（续）", "(续)"):
+        if out.endswith(mark) and len(out) > len(mark):
+            out = out[: -len(mark)].rstrip()
     return out
 
 
