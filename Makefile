@@ -38,6 +38,7 @@ test: setup
 bench: setup
 	@DOSSIER_BENCH=1 bash scripts/install-system.sh
 	$(PY) bench/run.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) $(SAMPLE)/输出 bench/out

@@ -11,6 +11,7 @@ fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "AR PL SungtiL GB" || need+=(fonts-arphic-gbsn00lp)
 fc-list 2>/dev/null | grep -qi "FandolFang" || ls /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf >/dev/null 2>&1 || need+=(texlive-lang-chinese)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)   # the workbench's browser tests (Playwright drives it)
 # The OCR bench (bench/ocr.py) compares dossier with Tesseract and OCRmyPDF on the same scans.
 if [ "${DOSSIER_BENCH:-0}" = 1 ]; then
   command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)

@@ -122,11 +122,15 @@ def test_strict_refuses_and_writes_nothing(tmp_path):
 
 
 def test_project_without_evidence_still_builds_a_verifiable_packet(tmp_path, cli):
-    """This test ensures that a freshly initialised project with no evidence yet builds a packet whose
-    目录 lists every standard as 缺少材料 and which verify accepts."""
+    """This test ensures that a freshly initialised project (scaffold placeholders, no evidence)
+    is refused for submission (exit 2 naming dossier.yaml's key and line) and builds as a --draft
+    whose 目录 lists every standard as 缺少材料 and which verify accepts."""
     root = tmp_path / "空县"
     assert cli("init", root).exit_code == 0
-    result = build_lib.build(root)
+    refused = cli("build", root)
+    assert refused.exit_code == 2 and "applicant.name" in refused.stderr and "dossier.yaml:" in refused.stderr
+    assert "Traceback" not in refused.output and not (root / "输出" / "证明材料汇编.pdf").exists()
+    result = build_lib.build(root, draft=True)
     assert result.page_map.body == 0 and result.files_bound == 0
     missing = [e for e in result.page_map.entries if e.kind == "missing"]
     assert len(missing) >= 76

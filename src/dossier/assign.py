@@ -263,32 +263,52 @@ def combine(*groups: Iterable[Assignment]) -> tuple[Assignment, ...]:
 
 def collapse_copies(assignments: Iterable[Assignment], files: Iterable[EvidenceFile]
                     ) -> tuple[tuple[Assignment, ...], dict[str, str]]:
-    """Identical content counts once wherever it lies: every assignment of a copy (same
-    sha256 as another readable file) is moved onto one canonical copy, remembering the
-    copy's path in ``Assignment.copy``. Returns the assignments and {copy: canonical}.
+    """Identical content counts once: within each standard, the assignments of identical
+    copies (same sha256, readable) move onto one canonical copy, remembering the copy's path
+    in ``Assignment.copy``. Returns the assignments and {copy: canonical} for every copy left
+    with no assignment of its own (moved, or never assigned while another copy is).
 
-    The canonical copy is the one the clerk pointed at most explicitly: a manifest row, then
-    a name, then any assignment; then the shallowest path, then the first in path order."""
+    Copies under different standards keep their own assignments: each standard counts its
+    proof once, and a file's own name may carry its date. The canonical copy is the one the
+    clerk pointed at most explicitly: a manifest row, then a name; then the shallowest path,
+    then the first in path order."""
     assignments = tuple(assignments)
-    by_sha: dict[str, list[str]] = {}
-    for f in files:
-        if f.ok and f.sha256:
-            by_sha.setdefault(f.sha256, []).append(f.path)
+    sha_of = {f.path: f.sha256 for f in files if f.ok and f.sha256}
     rank: dict[str, int] = {}
     for a in assignments:
         rank[a.path] = min(rank.get(a.path, 9), _SOURCE_RANK.get(a.source, 8))
-    canonical: dict[str, str] = {}
-    for paths in by_sha.values():
+
+    def best(paths: Iterable[str]) -> str:
+        return min(paths, key=lambda p: (rank.get(p, 9), p.count("/"), p))
+
+    by_standard: dict[tuple[str, str], set[str]] = {}
+    for a in assignments:
+        if a.path in sha_of:
+            by_standard.setdefault((a.indicator, sha_of[a.path]), set()).add(a.path)
+    moved_to: dict[tuple[str, str], str] = {}  # (indicator, copy) → canonical
+    for (indicator, _), paths in by_standard.items():
+        if len(paths) > 1:
+            keep = best(paths)
+            moved_to.update(((indicator, p), keep) for p in paths if p != keep)
+    out = tuple(replace(a, path=moved_to[(a.indicator, a.path)], copy=a.path)
+                if (a.indicator, a.path) in moved_to else a for a in assignments)
+
+    still = {a.path for a in out}
+    groups: dict[str, list[str]] = {}
+    for path, sha in sha_of.items():
+        groups.setdefault(sha, []).append(path)
+    duplicates: dict[str, str] = {}
+    for paths in groups.values():
+        assigned = [p for p in paths if p in still]
         if len(paths) < 2:
             continue
-        best = min(paths, key=lambda p: (rank.get(p, 9), p.count("/"), p))
+        keep = best(assigned or paths)
         for p in paths:
-            if p != best:
-                canonical[p] = best
-    if not canonical:
-        return assignments, {}
-    moved = [replace(a, path=canonical[a.path], copy=a.path) if a.path in canonical else a for a in assignments]
-    return tuple(sorted(moved, key=lambda a: (ids_lib.sort_key(a.indicator), a.path, a.copy or ""))), canonical
+            if p != keep and p not in still:
+                duplicates[p] = keep
+    if moved_to:
+        out = tuple(sorted(out, key=lambda a: (ids_lib.sort_key(a.indicator), a.path, a.copy or "")))
+    return out, duplicates
 
 
 _SOURCE_RANK = {"manifest": 0, "name": 1, "register": 2}

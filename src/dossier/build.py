@@ -28,6 +28,7 @@ from dossier import project as project_lib
 from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind, patch)
 from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_for
 from dossier.binder.model import page_range
+from dossier.wording import clean_title
 from dossier.errors import BuildRefused, DossierError  # noqa: F401  (BuildRefused: callers import it from here too)
 from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
 
@@ -113,7 +114,8 @@ def _format_of(path: str) -> str:
 
 
 def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Mapping[str, EvidenceFile],
-              assignments: list[Assignment], *, dividers: bool = True) -> tuple[Plan, dict[str, list[Evidence]]]:
+              assignments: list[Assignment], *, dividers: bool = True,
+              draft: bool = False) -> tuple[Plan, dict[str, list[Evidence]]]:
     """The dossier's order: categories → standards (catalog order) → their evidence; the
     negative-list items last. Titles and dates come from the manifest when given, else the file."""
     by_id: dict[str, list[Assignment]] = {}
@@ -128,6 +130,9 @@ def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Ma
         for path in (finding.evidence if finding else ()):
             ev = merged.get(path) or Evidence(path, std.id, Path(path).stem, "", None, None, "register",
                                               path not in files or files[path].ok)
+            # The province reads a document's title, not its file name: no filing date or ID
+            # in front (2021-06-01 县残联… → 县残联…), the same in the 目录, bookmarks and documents.
+            ev = dataclasses.replace(ev, title=clean_title(ev.title))
             used.append(ev)
             entries.append(FileEntry(path, ev.title, ev.date))
         evidence[std.id] = used
@@ -137,8 +142,12 @@ def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Ma
     if catalog.negative_items:
         categories.append(CategorySection("N", catalog.negative_name,
                                           tuple(section(s) for s in catalog.negative_items)))
+    from dossier import wording
+    from dossier.documents.context import annex_label
+
     plan = Plan(DOSSIER_TITLE, project.applicant, catalog.scheme, project.application_date, tuple(categories),
-                dividers=dividers)
+                dividers=dividers, draft=draft,
+                annex_label=annex_label(project, catalog, wording.title("dossier")))
     return plan, evidence
 
 
@@ -358,7 +367,7 @@ class Documents:
 
 
 def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, dividers: bool = True,
-               progress: Progress | None = None) -> Planned:
+               progress: Progress | None = None, draft: bool = False) -> Planned:
     """Step 1: index, check and the dossier's order. Raises BuildRefused under ``strict``."""
     report, index = check_lib.check_project(project, catalog, progress=(
         (lambda phase, done, total: progress("索引", done, total)) if progress else None))
@@ -367,7 +376,8 @@ def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, divi
         shown = "\n  ".join(gaps[:30]) + (f"\n  ……另有{len(gaps) - 30}项" if len(gaps) > 30 else "")
         raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")
     files = {f.path: f for f in index.files}
-    plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers)
+    plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers,
+                               draft=draft)
     sources = make_sources(project, plan, files)
     notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
     return Planned(project, catalog, report, gaps, files, plan, evidence, sources, notes,
@@ -394,7 +404,7 @@ def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping
         stats = BindStats(reused=office_count, seconds={"转换": 0.0, "封面和目录": 0.0, "装订": 0.0})
         return Bound(BindResult(old_map, stats), "reused", dossier_key, hashes)
     tmp_pdf = outputs.stage(pdf_path)
-    if changed:
+    if changed and not plan.draft:  # a draft's new pages need the 草稿 mark: bound afresh
         tried = BindStats()
         bound = patch(pdf_path, old_map, changed, tmp_pdf, cache_dir=cache_dir,
                       captions=captions_for(plan), progress=progress, stats=tried, workdir=workdir)
@@ -406,7 +416,7 @@ def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping
     bound = bind(plan, sources, tmp_pdf, cache_dir=cache_dir, workdir=workdir,
                  cover_template=_template(project, "封面"), toc_template=_template(project, "目录"),
                  progress=progress)
-    if changed:  # what the attempt to patch converted is now taken from the cache
+    if changed and not plan.draft:  # what the attempt to patch converted is now taken from the cache
         bound.stats.converted += tried.converted
         bound.stats.reused -= tried.converted
         bound.stats.seconds["转换"] += tried.seconds.get("转换", 0.0)
@@ -433,7 +443,8 @@ def make_documents(planned: Planned, bound: Bound, outputs: atomic.OutputSet, pr
         tmp = {name: outputs.stage(out_dir / name) for name in (MANIFEST_NAME, *DOC_NAMES)}
         docs_dir = workdir / "docs"
         docs_dir.mkdir()
-        render_all(project, planned.catalog, planned.report, refs, out_dir=docs_dir)
+        render_all(project, planned.catalog, planned.report, refs, out_dir=docs_dir, draft=plan.draft,
+                   measure=True)
         for name in DOC_NAMES:
             shutil.move(str(docs_dir / name), tmp[name])
         write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
@@ -464,7 +475,7 @@ def commit(planned: Planned, bound: Bound, documents: Documents, outputs: atomic
 
 
 def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, draft: bool = False) -> BuildResult:
     """Build the packet under 输出/: plan → bind or reuse → documents → commit. Raises
     BuildRefused (exit 1, nothing written) with ``strict`` while check finds gaps, ProjectBusy
     while another run holds the project, OutputError when an output cannot be replaced (then
@@ -472,9 +483,15 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     project, catalog = project_lib.open_project(project_dir)
+    if not draft:
+        # A placeholder (某某, a scaffold default) would be printed in what the county signs:
+        # refused before anything is read or written; --draft lets the clerk look anyway.
+        from dossier.documents.placeholders import refuse_placeholders
+
+        refuse_placeholders(project)
     with lock.project_lock(project, reentrant=True):
         scratch.clean_stale(project)
-        planned = plan_build(project, catalog, strict=strict, dividers=dividers, progress=progress)
+        planned = plan_build(project, catalog, strict=strict, dividers=dividers, progress=progress, draft=draft)
         seconds["索引和检查"] = time.perf_counter() - clock
         previous = _load_state(project)
         workdir = scratch.workdir(project, "build-")

@@ -44,8 +44,8 @@ def merge_evidence(item_id: str, assigned: Iterable[Assignment], files: dict[str
 
         title = pick("title", f.title if f and f.title else Path(path).stem)
         inferred = f.kind if f else ""
-        if f is not None and catalog is not None and catalog.kind_specs:
-            inferred = catalog.kind_of(title, inferred, f.format, f.text if any(k.match for k in catalog.kind_specs) else "")
+        if f is not None and catalog is not None and catalog.custom_kinds:
+            inferred = catalog.kind_of(title, inferred, f.format, f.text)
         merged.append(Evidence(
             path=path, indicator=item_id,
             title=title,
@@ -126,7 +126,8 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
         else:
             problems = list(total.problems)
             if not usable and not any(p.code == "no-declaration" for p in problems):
-                problems.append(Problem("no-declaration", f"未见声明材料（{'、'.join(std.kinds) or '承诺书'}）"))
+                problems.append(Problem("no-declaration", f"未见声明材料（{'、'.join(std.kinds) or '承诺书'}）",
+                                        {"kind": "、".join(std.kinds) or "承诺书"}))
             status = "undeclared" if problems else "declared"
         return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
 
@@ -134,19 +135,38 @@ def evaluate_item(std: Standard, project: Project, evidence: list[Evidence], reg
     if not all_paths:
         status = "missing"
         kinds = std.supply or "、".join(std.kinds) or "证明材料"
-        problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）"))
+        problems.insert(0, Problem("no-evidence", f"未见证明材料（应提供{kinds}）", {"kinds": kinds}))
     elif not usable:
         status = "partial"
-        problems.insert(0, Problem("no-usable-evidence", f"已分配的{len(paths)}份材料都无法读取：{'、'.join(paths)}"))
+        problems.insert(0, Problem("no-usable-evidence", f"已分配的{len(paths)}份材料都无法读取：{'、'.join(paths)}",
+                                   {"count": len(paths)}))
     else:
         status = "partial" if problems else "met"
     return Finding(std.id, status, all_paths, tuple(problems), tuple(total.warnings))
 
 
+def group_assignments(assignments: Iterable[Assignment]) -> dict[str, list[Assignment]]:
+    """Assignments per standard ID (as the clerk typed it, normalised)."""
+    assigned: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        assigned.setdefault(ids.normalize(a.indicator), []).append(a)
+    return assigned
+
+
+def evidence_per_standard(catalog: Catalog, files: Iterable[EvidenceFile],
+                          assignments: Iterable[Assignment]) -> dict[str, list[Evidence]]:
+    """Every item's evidence, merged once (the check, the documents and the binder read it)."""
+    by_path = files if isinstance(files, dict) else {f.path: f for f in files}
+    assigned = group_assignments(assignments)
+    return {std.id: merge_evidence(std.id, assigned.get(std.id, ()), by_path, catalog) for std in catalog.items()}
+
+
 def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], assignments: Iterable[Assignment],
              manifest_problems: Iterable[ManifestProblem], *, registers_root: Path,
-             duplicates: Mapping[str, str] | None = None) -> CheckReport:
-    """Every standard and negative-list item of ``catalog``, in catalog order.
+             duplicates: Mapping[str, str] | None = None,
+             evidence: dict[str, list[Evidence]] | None = None) -> CheckReport:
+    """Every standard and negative-list item of ``catalog``, in catalog order. ``evidence``
+    (from :func:`evidence_per_standard`, e.g. a session's) is computed here when not given.
 
     ``duplicates`` maps identical copies to the file they count as (see
     :func:`dossier.assign.collapse_copies`): each standard warns about the copies assigned to
@@ -157,15 +177,14 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
     _check_incidents(catalog, project)
     files = list(files)
     by_path = {f.path: f for f in files}
-    assigned: dict[str, list[Assignment]] = {}
-    for a in assignments:
-        assigned.setdefault(ids.normalize(a.indicator), []).append(a)
+    assigned = group_assignments(assignments)
+    if evidence is None:
+        evidence = {std.id: merge_evidence(std.id, assigned.get(std.id, ()), by_path, catalog) for std in catalog.items()}
     registers = Registers(registers_root)
 
     findings = []
     for std in catalog.items():
-        evidence = merge_evidence(std.id, assigned.get(std.id, ()), by_path, catalog)
-        finding = evaluate_item(std, project, evidence, registers, by_path, catalog)
+        finding = evaluate_item(std, project, evidence.get(std.id, []), registers, by_path, catalog)
         copies = _copy_warnings(assigned.get(std.id, ()))
         if copies:
             finding = replace(finding, warnings=finding.warnings + copies)
@@ -200,13 +219,11 @@ def evaluate(catalog: Catalog, project: Project, files: Iterable[EvidenceFile], 
 def check_project(project: Project, catalog: Catalog, *, progress=None):
     """Index incrementally, then evaluate → ``(CheckReport, IndexResult)``. Render and build
     take both, so nothing is indexed twice. ``progress`` is the indexer's callback."""
-    _check_incidents(catalog, project)  # before indexing: a settings error should not wait for it
-    from dossier import index  # the indexer is a separate stage; imported late to keep check light
+    from dossier.session import Session
 
-    result = index.run_index(project, catalog, progress=progress)
-    report = evaluate(catalog, project, result.files, result.assignments, result.manifest_problems,
-                      registers_root=project.root, duplicates=result.duplicates)
-    return report, result
+    session = Session(project, catalog)
+    report = session.check(progress=progress)
+    return report, session.index_result
 
 
 def run_check(project_dir: Path | str) -> tuple[CheckReport, Catalog, Project]:

@@ -53,7 +53,9 @@ class ConfigError(DossierError):
                  key: str | None = None):
         where = ""
         if path:
-            where = str(path)
+            from dossier.paths import readable  # a project folder unzipped from Windows may have a GBK name
+
+            where = readable(str(path))
             if line:
                 where += f":{line}"
             where += "："

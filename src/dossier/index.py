@@ -26,7 +26,7 @@ from dossier import manifest as manifest_lib
 from dossier import store as store_lib
 from dossier import suggest as suggest_lib
 from dossier.office import sha256_or_empty
-from dossier.paths import BAD_NAME, escaped, readable, undecodable
+from dossier.paths import BAD_NAME, ODD_NAME, escaped, odd, readable, undecodable, visible
 from dossier.records import Assignment, Catalog, EvidenceFile, ManifestProblem, Project, Suggestion
 
 TIME_LIMIT = 60.0
@@ -121,7 +121,8 @@ def run_index(project: Project, catalog: Catalog, *, jobs: int | None = None,
         for rel, disk in resolved.paths.items():
             if rel not in entries:
                 entries[rel] = _Entry(disk)
-        if not resolved.paths and not (root / project.evidence_dir).is_dir():
+        evidence_root = root / project.evidence_dir
+        if evidence_root.exists() and not evidence_root.is_dir() or not resolved.paths and not evidence_root.is_dir():
             # Nothing to read at all: a typo in evidence_dir, not a county without evidence.
             from dossier.project import missing_evidence_dir
 
@@ -344,8 +345,8 @@ def walk(project: Project) -> dict[str, _Entry]:
         return unicodedata.normalize("NFC", disk), disk
 
     def add_error(rel: str, disk: str, error: str) -> None:
-        if undecodable(rel):
-            shown = readable(rel)
+        if undecodable(rel) or odd(rel):
+            shown = visible(readable(rel))
             if shown in entries or os.path.lexists(root / shown):
                 shown = escaped(rel)  # the readable spelling names another, real file
             rel = shown
@@ -385,6 +386,8 @@ def walk(project: Project) -> dict[str, _Entry]:
                 visit(path)
             elif undecodable(rel):
                 add_error(rel, disk, BAD_NAME)
+            elif odd(rel):
+                add_error(rel, disk, ODD_NAME)
             else:
                 entries[rel] = _Entry(disk)
 
@@ -503,6 +506,11 @@ def _limit_memory(root: Path, disk: str) -> None:
 
 
 def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
+    import faulthandler
+
+    # A reader library aborting on a hostile file ends this worker and is reported per file;
+    # a C traceback on the clerk's terminal (PYTHONFAULTHANDLER, pytest) would only alarm.
+    faulthandler.disable()
     while True:
         try:
             task = conn.recv()

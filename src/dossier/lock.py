@@ -32,6 +32,28 @@ _held: dict[str, int] = {}
 _lent: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("dossier_lock_lent", default=frozenset())
 
 
+def _forget_in_child() -> None:
+    """A forked worker (the index's readers) must not keep the lock alive: flock belongs to the
+    open file, which the child shares, so a worker orphaned by a killed run would hold the
+    project until it exits. The child closes its copies; the parent's lock is unaffected."""
+    for handle in list(_handles.values()):
+        try:
+            # Point the descriptor at /dev/null rather than closing it: the number stays valid
+            # for the (never used) file object, and the lock's open file loses this reference.
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, handle.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass
+    _handles.clear()
+    _held.clear()
+
+
+_handles: dict[str, object] = {}  # lock file path → open handle, for _forget_in_child
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def state_dir_of(project) -> Path:
     """``输出/.dossier`` of a Project record, a project folder or its dossier.yaml."""
     state = getattr(project, "state_dir", None)
@@ -79,6 +101,7 @@ def lock_state_dir(state_dir: Path, *, wait: bool = False, timeout: float | None
                 free_here = key not in _held
                 if free_here and _try_lock(handle):
                     _held[key] = 1
+                    _handles[key] = handle
                     break
             if not wait or (deadline is not None and time.monotonic() >= deadline):
                 raise ProjectBusy(BUSY_MESSAGE)
@@ -91,6 +114,7 @@ def lock_state_dir(state_dir: Path, *, wait: bool = False, timeout: float | None
                 _lent.reset(token)
             with _guard:
                 del _held[key]
+                _handles.pop(key, None)
                 _unlock(handle)
     finally:
         handle.close()

@@ -132,7 +132,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     from dossier.readers.guard import check_workbook_file
 
     check_workbook_file(path)  # calamine unzips on its own: a zip bomb must not reach it
-    book = CalamineWorkbook.from_path(str(path))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))  # from_path cannot take every file name
     sheet = SHEET_NAME if SHEET_NAME in book.sheet_names else book.sheet_names[0]
     return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
@@ -174,6 +174,9 @@ def read_manifests(root: Path) -> tuple[list[ManifestRow], list[ManifestProblem]
             continue
         except EvidenceError as e:
             problems.append(ManifestProblem(path.name, None, f"{e.reason.removesuffix('，未读取')}，此清单未读取"))
+            continue
+        except csv.Error as e:
+            problems.append(ManifestProblem(path.name, None, f"CSV 格式错误（{e}），此清单未读取"))
             continue
         except Exception:  # calamine raises its own types for damaged workbooks
             problems.append(ManifestProblem(path.name, None, "文件已损坏或不是有效的 Excel 表格，此清单未读取"))

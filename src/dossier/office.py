@@ -186,7 +186,7 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
     results: dict[Path, Converted] = {}
     # The process id in the name lets the next run tell a killed run's folder from a live one.
     with tempfile.TemporaryDirectory(prefix=f"dossier-soffice-{os.getpid()}-", dir=scratch_dir) as scratch:
-        scratch_dir = Path(scratch)
+        scratch_dir = Path(os.path.abspath(scratch))  # a file URI for the profile needs an absolute path
         profile = scratch_dir / "profile"
         indir, outdir = scratch_dir / "in", scratch_dir / "out"
         indir.mkdir()
@@ -202,7 +202,7 @@ def _convert_batch(exe: str, items: list[tuple[Path, str]], target_format: str, 
         for alias, group in by_suffix.items():
             infilter = [f"--infilter={_IMPORT_FILTERS[alias]}"] if alias in _IMPORT_FILTERS else []
             cmd = [exe, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}", *infilter,
+                   f"-env:UserInstallation={profile.resolve().as_uri()}", *infilter,
                    "--convert-to", _filter_for(target_format, alias),
                    "--outdir", str(outdir), *[str(g[2]) for g in group]]
             error = None

@@ -24,6 +24,8 @@ def inside(root: Path, written: str, *, also_under: str | None = None) -> Path:
     cleaned = str(written).strip().replace("\\", "/")
     if not cleaned:
         raise OutsideProject("路径为空")
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise OutsideProject("路径中含有不可见的控制字符（可能是从别处复制时带入的），请重新输入")
     if cleaned.startswith("/") or (len(cleaned) > 1 and cleaned[1] == ":"):
         raise OutsideProject("不能使用绝对路径")
     root_resolved = root.resolve()
@@ -45,8 +47,22 @@ def is_inside(root: Path, path: Path) -> bool:
 
 # --------------------------------------------------------------------------- undecodable names
 
-BAD_NAME = ("文件名不是 UTF-8 编码（常见于在 Linux 或 macOS 上解压 Windows 压缩包），未读取；"
+BAD_NAME = ("文件名或所在文件夹名不是 UTF-8 编码（常见于在 Linux 或 macOS 上解压 Windows 压缩包），未读取；"
             "请用正确的编码重新解压（例如 unzip -O GBK 压缩包.zip）或在 Windows 中解压后再复制，也可直接给文件改名")
+ODD_NAME = ("文件名或所在文件夹名中含有换行等控制字符或反斜杠 \\，在 Windows 和材料清单中都无法准确写出，未读取；"
+            "请给文件改名")
+
+
+def odd(name: str) -> bool:
+    """A name Windows cannot hold and a manifest cannot spell: control characters (a newline
+    pasted into a name) or a backslash (legal on Linux, a separator everywhere else)."""
+    return any(ord(ch) < 32 or ch in "\x7f\\" for ch in name)
+
+
+def visible(name: str) -> str:
+    """``name`` with control characters shown as ``?`` and backslashes as ``＼``: printable on
+    one line and never mistaken for a separator."""
+    return "".join("?" if ord(ch) < 32 or ch == "\x7f" else "＼" if ch == "\\" else ch for ch in name)
 
 
 def undecodable(name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,9 @@ def load(project_dir: Path | str = ".") -> Project:
         inside(root, evidence_dir)
     except OutsideProject as e:
         raise fail(f"材料文件夹 {evidence_dir} 无效：{e}", "evidence_dir") from None
+    if ([p for p in str(evidence_dir).replace("\\", "/").split("/") if p.strip() not in ("", ".")] or [""])[0] \
+            .strip().casefold() in ("输出", ".dossier"):
+        raise fail(f"材料文件夹不能是 {evidence_dir}：那里是 dossier 写出的文件，不是证明材料", "evidence_dir")
 
     return Project(
         root=root, config_path=cfg, catalog=data.get("catalog", "minor-protection-2021"),
@@ -160,7 +164,7 @@ def _read_roster(root: Path, spec: dict, fail) -> tuple[str, ...]:
         from dossier.readers.guard import check_workbook_file
 
         check_workbook_file(path)
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))  # from_path cannot take every file name
         sheet = spec.get("sheet") or book.sheet_names[0]
         rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises several unrelated types for broken files

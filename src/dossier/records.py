@@ -166,12 +166,21 @@ class Catalog:
         """Words a document title line must not split (``documents.keep_together``)."""
         return tuple(self.documents.get("keep_together") or ())
 
+    @property
+    def custom_kinds(self) -> tuple[KindSpec, ...]:
+        """Declared kinds that change inference (with ``match`` words or ``formats``)."""
+        cached = self.__dict__.get("_custom_kinds")
+        if cached is None:
+            cached = tuple(k for k in self.kind_specs if k.match or k.formats)
+            object.__setattr__(self, "_custom_kinds", cached)
+        return cached
+
     def kind_of(self, title: str, inferred: str, format: str = "", text: str = "") -> str:
         """The kind of a file in this scheme: the first declared kind whose ``match`` words
         appear in the title; else the kind dossier inferred, if this scheme has it; else a
         declared kind for the file's format, a declared kind whose words the text shows, or
         其他. A catalog without ``match`` words keeps dossier's inference unchanged."""
-        specs = [k for k in self.kind_specs if k.match or k.formats]
+        specs = self.custom_kinds
         if not specs:
             return inferred
         import re
@@ -396,6 +405,9 @@ class TrainingRecord:
 class Problem:
     code: str  # stable, e.g. too-few-per-year
     message: str  # Chinese, with the numbers
+    # The structured facts behind the message (period, count, need, units…): documents word
+    # them as official prose (documents/problems.yaml); not part of a problem's identity.
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

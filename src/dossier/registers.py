@@ -8,6 +8,7 @@ row, so one bad row is reported and skipped instead of stopping the check.
 
 from __future__ import annotations
 
+import io
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def read_sheet(root: Path, rel: str) -> Sheet:
         from dossier.readers.guard import check_workbook_file
 
         check_workbook_file(path)  # zip-bomb limits, as for evidence workbooks
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))  # from_path cannot take every file name
         if not book.sheet_names:
             return Sheet(rel, True, "台账中没有工作表")
         raw = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)

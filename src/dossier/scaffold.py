@@ -45,6 +45,9 @@ request:                            # → 请示.docx
   issuer: {name}                    # 发文机关（默认为申报单位）
   doc_number: {doc_number}        # 发文字号
   signer: 李某某                     # 签发人
+  # 主送机关：按通知规定的申报渠道填写。全国未成年人保护示范县：县（市、区）经设区的市级
+  # 民政部门查验后，向自治区民政厅申报，请示主送自治区民政厅。
+  # 张三、李某某、0771-1234567 等示例值和“某某”“待填”不改，build/render 会拒绝生成（--draft 除外）。
   to: {request_to}                    # 主送机关
   date: {application_date}                  # 成文日期（默认为申报日期）
 """

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier import wording
 from dossier import project as project_lib
 from dossier.binder import geometry
 from dossier.binder.model import PageMap, Placement, page_range
@@ -20,7 +21,7 @@ from dossier.binder.pages import roman
 from dossier.errors import UsageError
 
 DOC_NAMES = ("自评报告.docx", "申报表.docx", "请示.docx")
-REFERENCE = re.compile(r"见汇编第(\d+)(?:[–\-—~～至](\d+))?页")
+REFERENCE = wording.ref_pattern("document")  # one format and parser: dossier/wording.yaml
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ catalog: minor-protection-2021
 evidence_dir: 材料
 applicant:
   name: 示例县人民政府
-  contact: {name: 张三, title: 县民政局副局长, phone: 0771-1234567, mobile: "13800000000"}
+  contact: {name: 陆晓东, title: 县民政局副局长, phone: 0771-5621234, mobile: "13907710001"}
 application_date: 2021-10-25
 period: {start: 2020-01-01, end: 2021-09-30}
 population: 250000
@@ -93,8 +93,8 @@ units:
   townships: [城关镇, 大坡镇]
 request:
   doc_number: 示政〔2021〕12号
-  signer: 李某某
-  to: 某某市民政局
+  signer: 黄志强
+  to: 自治区民政厅
 """
 
 # path → what proves it; the meeting minutes prove both 2.1.3 and 2.1.7 (bound once).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import subprocess
 
@@ -25,6 +27,9 @@ TEXTS = {
     "notice.docx": "关于成立未成年人保护工作领导小组的通知",
     "money.xlsx": "专项经费",
 }
+
+
+DRAFT: dict = {}  # the same plan bound as a --draft (by the bound fixture)
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +65,9 @@ def bound(tmp_path_factory):
     ))
     target = w / "out.pdf"
     result = bind(plan, sources, target, cache_dir=w / "cache", workdir=w)
+    draft_target = w / "draft.pdf"
+    draft = bind(dataclasses.replace(plan, draft=True), sources, draft_target, cache_dir=w / "cache", workdir=w)
+    DRAFT["bound"] = (draft_target, draft)
     return target, result
 
 
@@ -93,16 +101,26 @@ def test_order_numbers_and_shared_file(bound):
 
 
 def test_toc_lists_gaps_and_unreadable_files(bound):
-    """This test ensures that the 目录 prints every entry with its page range, marks a standard
-    without evidence as 缺少材料 and an encrypted PDF as 无法读取, and names the reason."""
+    """This test ensures that the submission 目录 prints every entry with its page range and no
+    缺少材料 / 无法读取 marker or file path (an unreadable file is simply not listed), while the
+    --draft 目录 marks a standard without evidence as 缺少材料 and an encrypted PDF as 无法读取,
+    names the reason, and every page of the draft carries the 草稿 mark."""
     target, result = bound
     pm = result.page_map
     doc = pdfium.PdfDocument(str(target))
     toc = "".join(_text(doc, i) for i in range(1, pm.front))
     assert "1.1.2　学习重要指示精神".replace("　", "") in toc.replace("　", "")
-    assert "缺少材料" in toc and "无法读取" in toc and "locked.pdf" in toc
+    for marker in ("缺少材料", "无法读取", "locked.pdf", "加密的制度文件", "草稿"):
+        assert marker not in toc, marker
     for entry in pm.entries:
         assert "".join(entry.pages.split()) in _text(doc, entry.toc_page)
+    draft_target, draft = DRAFT["bound"]
+    ddoc = pdfium.PdfDocument(str(draft_target))
+    dtoc = "".join(_text(ddoc, i) for i in range(1, draft.page_map.front))
+    assert "缺少材料" in dtoc and "无法读取" in dtoc and "locked.pdf" in dtoc
+    assert all("草稿" in _text(ddoc, i) for i in range(len(ddoc)))
+    assert not any("草稿" in _text(doc, i) for i in range(len(doc)))
+    pm = draft.page_map
     assert pm.problems["locked.pdf"].startswith("PDF 已加密")
     assert result.stats.left_out == 1 and result.stats.converted + result.stats.reused == 2
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from dossier import catalog as catalog_lib
 from dossier.records import MATERIAL_KINDS
-from evidence_makers import pdf_bytes, png_bytes
+from evidence_makers import pdf_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "examples" / "food-safety-demo.yaml"
@@ -37,6 +37,17 @@ def test_example_is_documented_and_complete(cli):
     assert "markets" in cat.units and cat.units["markets"].label == "农贸市场"
     doc = (REPO / "docs" / "CATALOG.md").read_text(encoding="utf-8")
     assert EXAMPLE.read_text(encoding="utf-8").strip() in doc
+
+
+def _png(color: tuple[int, int, int]) -> bytes:
+    """A small photo; each a different colour so no two are identical copies."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def _register(path: Path, rows: list[list]) -> None:
@@ -82,9 +93,9 @@ def food_project(tmp_path, cli):
     # A photo whose title says 截图: the scheme's own kind 影像资料, not dossier's 照片.
     video = root / "材料/3.1.1 宣传周/2023-06-12 宣传周活动视频截图.png"
     video.parent.mkdir(parents=True, exist_ok=True)
-    video.write_bytes(png_bytes())
+    video.write_bytes(_png((20, 120, 200)))
     (root / "材料/2.1.2 快检室").mkdir(parents=True)
-    (root / "材料/2.1.2 快检室/城关农贸市场快检室.png").write_bytes(png_bytes())
+    (root / "材料/2.1.2 快检室/城关农贸市场快检室.png").write_bytes(_png((200, 30, 30)))
     _register(root / "台账/监管人员培训台账.xlsx", [
         ["李明", "食品安全监管员", "城关镇市场监管所", dt.datetime(2020, 3, 1), dt.datetime(2023, 4, 10), "食品安全法规培训", 10, 6],
         ["李明", "食品安全监管员", "城关镇市场监管所", dt.datetime(2020, 3, 1), dt.datetime(2024, 4, 12), "快检技术培训", 10, 3],

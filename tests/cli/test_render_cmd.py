@@ -14,6 +14,9 @@ def make_project(cli, tmp_path: Path, doc_number: str = "示政〔2021〕12号")
     assert cli("init", root, "--name", "示范县人民政府").exit_code == 0
     config = root / "dossier.yaml"
     text = config.read_text(encoding="utf-8").replace("某政〔2021〕12号", doc_number)
+    for placeholder, real in (("张三", "陆晓东"), ("0771-1234567", "0771-5621234"), ("13800000000", "13907710001"),
+                              ("李某某", "黄志强"), ("某某自治区民政厅", "自治区民政厅")):
+        text = text.replace(placeholder, real)
     config.write_text(text.replace('self_assessment: ""', 'self_assessment: "基本达到示范创建标准，同意申报。"'),
                       encoding="utf-8")
     evidence = root / "材料" / "1.1.1 理论学习" / "学习通知.docx"
@@ -38,7 +41,8 @@ def test_render_writes_three_documents_with_statuses(cli, tmp_path):
     texts = [p.text for p in docx.Document(str(root / "输出" / "自评报告.docx")).paragraphs]
     assert "指标编号：1.1.1\u3000自评情况：达标" in texts
     assert "材料1：关于开展理论学习的通知（示政办发〔2021〕8号，2021年4月2日）。" in texts
-    assert "指标编号：1.1.2\u3000自评情况：缺少材料" in texts
+    assert texts[-1] == "2021年10月25日" and "三、存在问题及整改措施" in texts
+    assert "指标编号：1.1.2\u3000自评情况：未达标" in texts
     assert sorted(p.relative_to(root) for p in (root / "材料").rglob("*")) == before
 
 

@@ -23,7 +23,7 @@ catalog: minor-protection-2021
 evidence_dir: 材料
 applicant:
   name: "{quoted}"
-  contact: {{name: 张三, title: 县民政局副局长, phone: 0771-1234567, mobile: "13800000000"}}
+  contact: {{name: 陆晓东, title: 县民政局副局长, phone: 0771-5621234, mobile: "13907710001"}}
 application_date: 2021-10-25
 period: {{start: 2020-01-01, end: 2021-09-30}}
 population: 350000
@@ -33,8 +33,8 @@ narrative: 材料/基本情况.txt
 self_assessment: "经自评，我县未成年人保护工作领导重视、制度健全、机制有效，基本达到示范创建标准，同意申报。"
 request:
   doc_number: "{doc_number}"
-  signer: 李某某
-  to: 某某市民政局
+  signer: 黄志强
+  to: 自治区民政厅
   date: 2021-10-25
 """, encoding="utf-8")
     return root

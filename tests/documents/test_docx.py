@@ -108,12 +108,12 @@ def test_request_layout(rendered):
     assert mark.text == "示范县人民政府文件"
     assert mark.runs[0].font.color.rgb is None or str(style_of(d, "GwMark").find(f"{W}rPr/{W}color").get(W + "val")) == "FF0000"
     docno = paras[1]
-    assert re.fullmatch(r"\u3000示政〔2021〕12号\t?签发人：李某某", docno.text.replace("\t", "\t"))
+    assert re.fullmatch(r"\u3000示政〔2021〕12号\t?签发人：黄志强", docno.text.replace("\t", "\t"))
     assert "\t" in docno.text
     rule = style_of(d, "GwDocNoSigned").find(f"{W}pPr/{W}pBdr/{W}bottom")
     assert rule.get(W + "color") == "FF0000"
     texts = [p.text for p in paras]
-    assert "某某市民政局：" in texts
+    assert "自治区民政厅：" in texts
     assert "妥否，请批示。" in texts
     first = next(p for p in paras if p.text.startswith("附件：1."))
     assert first.style.style_id == "GwAttachFirst"
@@ -129,7 +129,7 @@ def test_request_layout(rendered):
     # 署名 centred over the date: both centres lie at the same distance from the right edge.
     sign_right = int(sign._p.pPr.find(W + "ind").get(W + "right")) / L.CHAR_TWIPS
     assert abs((sign_right + L.text_width(sign.text) / 2) - (4 + L.text_width(date.text) / 2)) < 0.05
-    assert "（联系人：张三，联系电话：0771-1234567，13800000000）" in texts
+    assert "（联系人：陆晓东，联系电话：0771-5621234，13907710001）" in texts
 
 
 def test_notice_catalog_table_merges_repeats_header_and_keeps_rows(rendered, catalog):
@@ -144,9 +144,11 @@ def test_notice_catalog_table_merges_repeats_header_and_keeps_rows(rendered, cat
     assert texts == [s.text for s in catalog.standards] + [s.text for s in catalog.negative_items]
     first_cells = [r.findall(W + "tc")[0] for r in rows[1:]]
     restarts = [c for c in first_cells if c.find(f"{W}tcPr/{W}vMerge").get(W + "val") == "restart"]
-    assert [c.xpath("string(.)") for c in restarts] == [c.name for c in catalog.categories] + [catalog.negative_name]
+    firsts = [c.xpath("string(.)") for c in restarts if "（续）" not in c.xpath("string(.)")]
+    assert firsts == ["".join(c.name.split()) for c in catalog.categories] + [catalog.negative_name]
     sub_restarts = [r.findall(W + "tc")[1] for r in rows[1:1 + len(catalog.standards)]]
-    names = [c.xpath("string(.)") for c in sub_restarts if c.find(f"{W}tcPr/{W}vMerge").get(W + "val") == "restart"]
+    names = [c.xpath("string(.)") for c in sub_restarts if c.find(f"{W}tcPr/{W}vMerge").get(W + "val") == "restart"
+             and "（续）" not in c.xpath("string(.)")]
     assert names == [s.name for s in catalog.subitems]
     neg_first = rows[1 + len(catalog.standards)].findall(W + "tc")[0]
     assert neg_first.find(f"{W}tcPr/{W}gridSpan").get(W + "val") == "2"
@@ -172,20 +174,23 @@ def test_form_seal_rows_are_tall_and_unsplittable(rendered):
     d = docx.Document(str(rendered["申报表"]))
     rows = d.tables[0]._tbl.findall(W + "tr")
     seal_rows = [r for r in rows if "（公章）" in r.xpath("string(.)")]
-    assert len(seal_rows) == 4
+    # As the notice's form: 民政部评估核实意见 has room but no （公章） line.
+    assert len(seal_rows) == 3
+    last = next(r for r in rows if "民政部评估核实意见" in r.xpath("string(.)"))
+    assert "（公章）" not in last.xpath("string(.)") and "年" not in last.xpath("string(.)").replace("民政部", "")
     for r in seal_rows:
         assert r.find(f"{W}trPr/{W}cantSplit") is not None
         height = r.find(f"{W}trPr/{W}trHeight")
         assert height.get(W + "hRule") == "atLeast" and twips_to_mm(height.get(W + "val")) >= 55
         paras = r.findall(f".//{W}p")
-        assert paras[-1].xpath("string(.)").replace("\u3000", "") == "年月日"
+        assert paras[-1].xpath("string(.)").replace("\u3000", "") in ("年月日", "2021年10月25日")
         assert paras[-2].xpath("string(.)") == "（公章）"
         assert paras[-1].find(f"{W}pPr/{W}pStyle").get(W + "val") == "GwFormRight"
     narrative_row = next(r for r in rows if "基本情况、主要制度及工作成效：" in r.xpath("string(.)"))
     assert narrative_row.find(f"{W}trPr/{W}cantSplit") is None
     text = d.tables[0]._tbl.xpath("string(.)")
     assert "经自评，我县未成年人保护工作领导重视" in seal_rows[0].xpath("string(.)")
-    assert "示范县人民政府" in text and "张三县民政局副局长" in text and "0771-1234567" in text
+    assert "示范县人民政府" in text and "陆晓东县民政局副局长" in text and "0771-5621234" in text
     assert d.paragraphs[-1].text == "（本表格一式两份）"
     # The narrative keeps its numbered heading in 黑体, at the form's 4号 size.
     heading = next(p for p in d.tables[0]._tbl.iter(W + "p") if p.xpath("string(.)") == "一、基本情况")
@@ -196,12 +201,12 @@ def test_form_seal_rows_are_tall_and_unsplittable(rendered):
 def test_unit_names_are_escaped(make_project, catalog, tmp_path):
     """This test ensures that `&` and `<` in a unit name come out verbatim and the documents
     stay valid .docx files."""
-    project = make_project(applicant="示范县 & <某某> 人民政府")
+    project = make_project(applicant="示范县 & <东区> 人民政府")
     paths = render_all(project, catalog, None)
     form = docx.Document(str(paths[0]))
-    assert "示范县 & <某某> 人民政府" in form.tables[0]._tbl.xpath("string(.)")
+    assert "示范县 & <东区> 人民政府" in form.tables[0]._tbl.xpath("string(.)")
     request = docx.Document(str(paths[1]))
-    assert request.paragraphs[0].text == "示范县 & <某某> 人民政府文件"
+    assert request.paragraphs[0].text == "示范县 & <东区> 人民政府文件"
 
 
 @pytest.mark.parametrize("bad, reason", [
@@ -242,37 +247,58 @@ def test_failed_render_keeps_previous_outputs(make_project, catalog):
 
 
 def test_self_report_lists_status_evidence_and_pages(make_project, catalog):
-    """This test ensures that the 自评报告 shows each standard's 自评情况 in Chinese, its
-    evidence titles with 文号 and dates, the dossier page range, and the problems found."""
+    """This test ensures that the 自评报告 speaks in the county's voice: each standard's 自评情况
+    (达标/基本达标/未达标/不存在), evidence titles without a filing date in front, 文号 and
+    dates as 2021年4月2日, the 汇编 page range, and one closing section 存在问题及整改措施 in
+    prose generated from the problems' facts (no checker message, path, ≥ or 需提供), each
+    paragraph ending in 。; and that --draft adds the checker's findings and a 草稿 mark."""
     project = make_project()
     findings = [Finding(s.id, "undeclared" if s.negative else "missing") for s in catalog.items()]
     findings[0] = Finding("1.1.1", "met", ("材料/学习/通知.pdf",))
     idx = catalog.ids().index("2.1.3")
     findings[idx] = Finding("2.1.3", "partial", ("材料/会议/纪要.pdf",),
-                            (Problem("too-few-per-year", "2021年仅1份会议纪要，需至少2份"),))
+                            (Problem("too-few-per-year", "2021年仅1份会议纪要，需至少2份",
+                                     {"period": "2021年", "count": 1, "need": 2, "kind": "会议纪要"}),))
     findings[catalog.ids().index("N1")] = Finding("N1", "declared", ("材料/承诺书.pdf",))
     report = CheckReport(catalog.id, True, tuple(findings), (), ())
-    refs = {"1.1.1": [PageRef("材料/学习/通知.pdf", "关于开展理论学习的通知", dt.date(2021, 4, 2), "示政办发〔2021〕8号", 23, 25)],
+    refs = {"1.1.1": [PageRef("材料/学习/通知.pdf", "2021-04-02 关于开展理论学习的通知", dt.date(2021, 4, 2),
+                              "示政办发〔2021〕8号", 23, 25)],
             "2.1.3": [PageRef("材料/会议/纪要.pdf", "领导小组会议纪要", dt.date(2021, 3, 15), "", 7, 7)]}
     paths = render_all(project, catalog, report, refs)
-    texts = [p.text for p in docx.Document(str(paths[2])).paragraphs]
+    d = docx.Document(str(paths[2]))
+    texts = [p.text for p in d.paragraphs]
     joined = "\n".join(texts)
+    assert texts[0] == "附件2"
     assert "指标编号：1.1.1\u3000自评情况：达标" in texts
     assert "材料1：关于开展理论学习的通知（示政办发〔2021〕8号，2021年4月2日），见汇编第23–25页。" in texts
-    assert "指标编号：2.1.3\u3000自评情况：部分达标" in texts
+    assert "指标编号：2.1.3\u3000自评情况：基本达标" in texts
     assert "材料1：领导小组会议纪要（2021年3月15日），见汇编第7页。" in texts
-    assert "存在问题：2021年仅1份会议纪要，需至少2份" in texts
-    assert "指标编号：N1\u3000自评情况：已承诺" in texts
-    assert "指标编号：1.1.2\u3000自评情况：缺少材料" in texts
-    assert "达标1条，部分达标1条，缺少材料74条" in joined
+    assert "指标编号：N1\u3000自评情况：不存在" in texts
+    assert "指标编号：1.1.2\u3000自评情况：未达标" in texts
+    assert "达标1条，基本达标1条，未达标74条" in joined
     # N1 has evidence but no page reference yet: listed by file name, page column blank.
-    n1 = texts.index("指标编号：N1\u3000自评情况：已承诺")
+    n1 = texts.index("指标编号：N1\u3000自评情况：不存在")
     assert texts[n1 + 2] == "材料1：承诺书。"
+    closing = texts[texts.index("三、存在问题及整改措施"):]
+    std = catalog.get("2.1.3")
+    assert f"1.2021年会议纪要仅1份，未达到“{std.short}”的要求。" in closing
+    assert "（二）整改措施" in closing
+    body = [t for t in closing[1:] if t and t not in ("（一）存在问题", "（二）整改措施", "示范县人民政府", "2021年10月25日")]
+    assert body and all(t.endswith("。") for t in body)
+    for bad in ("存在问题：", "需至少", "≥", "需提供", "材料/", "缺少材料", "部分达标", "未承诺", "2021-"):
+        assert bad not in joined, bad
     # Heading levels: category （一）楷体, sub-item 1. 仿宋, standard （1）.
-    d = docx.Document(str(paths[2]))
     styles = {p.text: p.style.style_id for p in d.paragraphs}
     assert styles["（一）思想引领"] == "GwH2" and styles["1.理论学习"] == "GwH3"
-    assert styles["二、逐项自评情况"] == "GwH1"
+    assert styles["二、逐项自评情况"] == "GwH1" and styles["三、存在问题及整改措施"] == "GwH1"
+    assert all(styles[t] == "GwBody" or styles[t] == "GwBodyKeep" for t in body)
+
+    draft = render_all(project, catalog, report, refs, draft=True)[2]
+    d = docx.Document(str(draft))
+    texts = [p.text for p in d.paragraphs]
+    assert "【草稿】部分达标：2021年仅1份会议纪要，需至少2份" in texts
+    header = "".join(p.text for s in d.sections for p in s.header.paragraphs)
+    assert "草稿" in header
 
 
 def test_custom_template_with_unknown_variable_is_refused(make_project, catalog):
@@ -335,25 +361,26 @@ def _ppr_flag(paragraph, name) -> bool:
 
 
 def test_last_body_lines_keep_with_the_signature(rendered, catalog):
-    """This test ensures that the 通知's last body paragraph is cut into a part justified to the
-    end of its last line and a two-line tail, whose text together is the catalog's body verbatim,
-    and that from the tail (请示: from 妥否，请批示。) every paragraph down to the 署名 and 成文日期
-    keeps with the next one, so the page carrying the 署名 always carries body text."""
+    """This test ensures that the 通知's last body paragraph stays one paragraph, verbatim, and
+    keeps with the signature block by paragraph properties (keep with next, widow/orphan
+    control) that Word and WPS honour after editing — no hard break and no 分散对齐 (distribute)
+    anywhere in a body paragraph — and that from it (请示: from 妥否，请批示。) every paragraph
+    down to the 署名 and 成文日期 keeps with the next one."""
     notice = docx.Document(str(rendered["通知"]))
     paras = notice.paragraphs
     sign = next(i for i, p in enumerate(paras) if p.text == catalog.notice["issuer"])
-    tail = next(i for i, p in enumerate(paras) if p.style.style_id == L.STYLE_BODY_TAIL)
-    join = paras[tail - 1]
-    assert join.style.style_id == L.STYLE_BODY_JOIN and tail < sign
     last_body = catalog.notice["body"][-1].strip()
-    assert join.text + paras[tail].text == last_body
-    # The tail holds exactly the last two printed lines: the cut sits where line 4 of 5 starts.
-    starts = L.line_starts(last_body)
-    assert len(starts) >= 3 and starts[-3] < len(join.text) <= starts[-2]
-    assert style_of(notice, L.STYLE_BODY_JOIN).find(f"{W}pPr/{W}jc").get(W + "val") == "distribute"
-    assert style_of(notice, L.STYLE_BODY_TAIL).find(f"{W}pPr/{W}ind").get(W + "firstLine") == "0"
-    assert _ppr_flag(paras[tail], "keepLines")
-    assert all(_ppr_flag(p, "keepNext") for p in paras[tail:sign + 1])
+    body = next(i for i, p in enumerate(paras) if p.text == last_body)
+    assert paras[body].style.style_id == L.STYLE_BODY_KEEP and body < sign
+    keep = style_of(notice, L.STYLE_BODY_KEEP).find(f"{W}pPr")
+    assert keep.find(f"{W}keepNext") is not None and keep.find(f"{W}widowControl").get(W + "val") == "1"
+    assert keep.find(f"{W}keepLines") is None  # its last lines, not the whole paragraph, move
+    assert all(_ppr_flag(p, "keepNext") for p in paras[body:sign + 1])
+    for name, path in rendered.items():
+        xml = etree.tostring(docx.Document(str(path)).element).decode()
+        styles = etree.tostring(docx.Document(str(path)).styles.element).decode()
+        assert 'w:val="distribute"' not in xml + styles, name
+        assert "<w:br/>" not in xml and 'w:type="page"' not in xml, name
 
     request = docx.Document(str(rendered["请示"]))
     paras = request.paragraphs
@@ -362,26 +389,3 @@ def test_last_body_lines_keep_with_the_signature(rendered, catalog):
     assert paras[ask].style.style_id == L.STYLE_BODY_KEEP
     assert any(p.text.startswith("附件：1.") for p in paras[ask:date])
     assert all(_ppr_flag(p, "keepNext") for p in paras[ask:date])
-
-
-def test_line_model_breaks_like_the_body_font():
-    """This test ensures that the body line model puts 28 characters on a full line (26 after
-    the 2-character indent), never starts a line with a closing mark or ends one with an opening
-    mark, keeps digits together and leaves a paragraph of two lines uncut."""
-    text = "根据《民政部关于开展全国未成年人保护示范创建的通知》（民函〔2021〕68号）有关精神，为进一步做好" \
-           "我区未成年人保护示范县（市、区）的申报、推荐和创建命名工作，我厅制定了《广西壮族自治区申报创建" \
-           "全国未成年人保护示范县（市、区）实施方案》，请认真抓好贯彻落实。"
-    starts = L.line_starts(text)
-    lines = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
-    # As LibreOffice sets it: 区 goes down with its closing bracket rather than end line 4.
-    assert lines[0].endswith("通知》") and L.text_width(lines[0]) == 26
-    assert lines[2] == "保护示范县（市、区）的申报、推荐和创建命名工作，我厅制定"
-    assert lines[3].endswith("（市、") and lines[4].startswith("区）")
-    for line in lines[1:]:
-        assert line[0] not in "，。、；：）》〕”" and line[-1] not in "（《〔“"
-    digits = L.line_starts("一" * 25 + "2021年")
-    assert digits == [0, 25]  # "2021" is not split, and moves down whole
-    assert L.split_before_closing("妥否，请批示。") is None
-    assert L.split_before_closing("一" * 40) is None
-    cut = L.split_before_closing(text)
-    assert text[cut:].startswith("定了《广西")  # one character before line 4, which has room

@@ -8,19 +8,23 @@ callback, problems into the PageMap.
 
 from __future__ import annotations
 
+import re
 import resource
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
 import pikepdf
 
-from dossier import office
+from dossier import atomic, office
 from dossier.binder import concat, drawn, frontmatter, geometry, ocrlayer, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
+from dossier import wording
 from dossier.dates import fmt_cn
+from dossier.documents.layout import cn_number
 from dossier.errors import EvidenceError
 
 OFFICE_FORMATS = ("docx", "doc", "wps", "xlsx", "xls", "et")
@@ -128,13 +132,22 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
 
     # Scans the index OCR'd are bound from a copy: upright, with the recognised text laid over.
     recognised = ocrlayer.lookup(cache_dir.parent, [s.sha256 for s in usable if s.format in ("pdf", "image")])
+
+    damaged = check_pdfs({s.file: s.sha256 for s in usable if s.format == "pdf"}, cache_dir)
+
+    def checked_pdf(src: Source) -> Path:
+        reason = damaged.get(src.file)
+        if reason:
+            raise EvidenceError(reason)
+        return ocrlayer.searchable(src, recognised, cache_dir)
+
     for src in usable:
         if src.format in OFFICE_FORMATS:
             take(src, lambda: office_pdf(src), True)
         elif src.format == "pdf":
             done += 1
             stats.pdfs += 1
-            take(src, lambda: ocrlayer.searchable(src, recognised, cache_dir), True)
+            take(src, lambda: checked_pdf(src), True)
     for src in usable:
         if src.format == "image" and src.sha256 in recognised and ocrlayer.is_document(recognised[src.sha256]):
             done += 1
@@ -147,6 +160,144 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             stats.photos += take(src, lambda: drawn.cached_photo(photo, digest, cache_dir), False)
     stats.left_out = len(problems)
     return ready, problems, opened
+
+
+# A source PDF whose page content cannot be decoded or parsed would be copied as it is: it
+# breaks the page-number stamp drawn after it and makes the dossier fail qpdf --check. Damage
+# to the file's structure (xref, trailer) is repaired by qpdf and harmless. qpdf's full check
+# (check_pdf_syntax) decodes every image too: ≈10× slower on scans, so only the page content
+# is parsed (in C++; ≈2 ms a page) and JPEG images checked for their signature.
+_CONTENT_DAMAGE = re.compile(r"error decoding stream data|errors while decoding content stream"
+                             r"|\((?:content|stream data), offset")
+DAMAGE_VERSION = 2
+CHECK_PARALLEL_FROM = 40  # unchecked PDFs; below this, starting worker processes costs more
+CONTENT_DAMAGED = ("PDF 内容已损坏（部分页面的内容或图片无法解码，阅读器只能显示一部分），未装订："
+                   "请用原软件重新导出 PDF，或打印后扫描再放入")
+CONTENT_DELETED = ("PDF 页面内容指向已删除的对象（不同阅读器显示的内容不同），未装订："
+                   "请用原软件重新导出 PDF 再放入")
+
+
+def _damage_marker(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / f"check-{digest}-v{DAMAGE_VERSION}.txt"
+
+
+def check_pdfs(files: Mapping[Path, str], cache_dir: Path) -> dict[Path, str]:
+    """Of the PDF ``files`` (path → content hash), those that cannot be bound faithfully, with
+    the reason. Remembered per content hash; new files are inspected in two processes when many."""
+    found: dict[Path, str] = {}
+    todo: list[Path] = []
+    for path, digest in files.items():
+        try:
+            reason = _damage_marker(cache_dir, digest).read_text(encoding="utf-8") if digest else None
+        except OSError:
+            reason = None
+        if reason is None:
+            todo.append(path)
+        elif reason:
+            found[path] = reason
+    if len(todo) >= CHECK_PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(inspect_pdf, todo, chunksize=8))
+    else:
+        results = [inspect_pdf(path) for path in todo]
+    for path, reason in zip(todo, results):
+        if reason:
+            found[path] = reason
+        if files[path] and reason is not None:
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                atomic.write_text(_damage_marker(cache_dir, files[path]), reason)
+            except OSError:
+                pass
+    return found
+
+
+def inspect_pdf(path: Path) -> str | None:
+    """Why the PDF at ``path`` cannot be bound faithfully; "" when it can; None when it cannot
+    be opened at all (open_pdf then says why)."""
+    try:
+        with pikepdf.open(path) as pdf:
+            empty, seen = [], set()
+            for index, page in enumerate(pdf.pages):
+                try:
+                    pikepdf.parse_content_stream(page, "BX")  # parsed in full; only rare BX kept
+                except pikepdf.PdfError:
+                    return CONTENT_DAMAGED
+                if _bad_streams(page, seen):
+                    return CONTENT_DAMAGED
+                if "/Contents" not in page.obj:
+                    empty.append(index)
+            if any(_CONTENT_DAMAGE.search(str(w)) for w in pdf.get_warnings()):
+                return CONTENT_DAMAGED
+            if _readers_disagree(path, empty):
+                return CONTENT_DELETED
+            return ""
+    except pikepdf.PasswordError:
+        return None
+    except (pikepdf.PdfError, OSError, RecursionError):
+        return None
+    except Exception as e:
+        return f"无法装订此文件（{pages.short_reason(e)}）"
+
+
+def _bad_streams(page: pikepdf.Page, seen: set) -> bool:
+    """Whether a stream the page brings along (images, fonts, anything it refers to) cannot be
+    decoded: JPEGs checked for their signature, legacy filters (rare in scans, cheap) decoded;
+    Flate and JPEG data of scans are left alone (decoding them is what makes qpdf's check slow)."""
+    stack = [v for k, v in page.obj.items() if k != "/Parent"]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            found = obj.get("/Filter")
+            filters = [found] if isinstance(found, pikepdf.Name) else list(found) if isinstance(found, pikepdf.Array) else []
+            if filters == [pikepdf.Name.DCTDecode]:
+                if obj.read_raw_bytes()[:2] != b"\xff\xd8":
+                    return True
+            elif any(f in _LEGACY_FILTERS for f in filters):
+                try:
+                    obj.read_bytes()
+                except pikepdf.PdfError:
+                    return True
+            stack.extend(v for k, v in obj.stream_dict.items() if k != "/Parent")
+        elif isinstance(obj, pikepdf.Dictionary):
+            stack.extend(v for k, v in obj.items() if k not in ("/Parent", "/P"))
+        elif isinstance(obj, pikepdf.Array):
+            stack.extend(obj)
+    return False
+
+
+_LEGACY_FILTERS = {pikepdf.Name.LZWDecode, pikepdf.Name.RunLengthDecode, pikepdf.Name.ASCII85Decode,
+                   pikepdf.Name.ASCIIHexDecode}
+
+
+def _readers_disagree(path: Path, empty: list[int]) -> bool:
+    """Pages qpdf reads as empty (their content object deleted by a later update) that pdfium,
+    more lenient, still shows text on: the bound page would not be what the clerk saw."""
+    if not empty:
+        return False
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for index in empty[:20]:
+            if index < len(doc):
+                page = doc[index]
+                text = page.get_textpage()
+                count = text.count_chars()
+                text.close()
+                page.close()
+                if count > 0:
+                    return True
+        return False
+    finally:
+        doc.close()
 
 
 def _date_key(entry: FileEntry) -> tuple:
@@ -314,6 +465,14 @@ def _add_run(part: pikepdf.Pdf, src: pikepdf.Pdf, run: _Run, font, number: int) 
 def _bind_part(job: _PartJob) -> int:
     """Copy, fit onto A4 and number one part's pages, and save it (runs in a worker process).
     Raises FileFailed naming the evidence file whose pages cannot be bound."""
+    with warnings.catch_warnings():
+        # pikepdf warns that a form's fields are not carried over as an interactive form: the
+        # dossier is for reading and printing, and each widget keeps its appearance.
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        return _bind_part_quietly(job)
+
+
+def _bind_part_quietly(job: _PartJob) -> int:
     _raise_fd_limit()
     part = pikepdf.new()
     font = pages.NumberFont(part)
@@ -452,12 +611,16 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
     clock = time.perf_counter()
     opened: list[pikepdf.Pdf] = []
     body, entries, placements, ranges, dividers, divider_slots = layout(plan, ready, problems)
+    notes = _notes(problems, entries) if plan.draft else ""
+    if not plan.draft:
+        entries = frontmatter.submission_entries(entries)
     date_text = fmt_cn(plan.date)
-    heading = "申报证明材料汇编"
     front = frontmatter.render_front(
-        {"scheme": plan.scheme, "heading": heading, "applicant": plan.applicant, "date": date_text},
-        {"entries": [{"level": e.level, "text": e.text, "pages": e.pages} for e in entries],
-         "notes": _notes(problems, entries), "applicant": plan.applicant, "scheme": plan.scheme},
+        {"scheme": plan.scheme, "heading": wording.title("dossier"), "applicant": plan.applicant,
+         "date": date_text, "annex_label": plan.annex_label},
+        {"entries": [{"level": e.level, "text": frontmatter.typeset(e.text), "pages": frontmatter.typeset(e.pages)}
+                     for e in entries],
+         "notes": notes, "applicant": plan.applicant, "scheme": plan.scheme},
         workdir, cover_template=cover_template or frontmatter.template_path("封面.docx"),
         toc_template=toc_template or frontmatter.template_path("目录.docx"), cache_dir=cache_dir)
     stats.seconds["封面和目录"] = stats.seconds.get("封面和目录", 0.0) + time.perf_counter() - clock
@@ -495,7 +658,7 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
     tree.Kids = pikepdf.Array(page_objs)
     tree.Count = len(page_objs)
 
-    divider_file = drawn.cached_dividers([(f"第{c.id}部分" if c.id.isdigit() else "", c.name)
+    divider_file = drawn.cached_dividers([(f"第{cn_number(int(c.id))}部分" if c.id.isdigit() else "", c.name)
                                           for _, c in divider_slots], cache_dir) if divider_slots else None
     for pdf in opened:
         pdf.close()
@@ -527,6 +690,10 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
         skeleton.close()
         for path in (skeleton_path, *parts):
             path.unlink(missing_ok=True)
+    if plan.draft:
+        from dossier.binder import draftmark
+
+        draftmark.mark_every_page(target)
     stats.seconds["装订"] = stats.seconds.get("装订", 0.0) + time.perf_counter() - clock
     return page_map
 
@@ -563,7 +730,9 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
         if len(out.pages) != page_map.front + page_map.body:
             return None
         try:
-            _patch_pages(out, ready, page_map, opened)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                _patch_pages(out, ready, page_map, opened)
         except Exception:  # a file whose pages cannot be copied: the full bind names it
             return None
         stats.pdfs = sum(1 for s in sources if s.format == "pdf")
@@ -676,6 +845,8 @@ def _metadata(out: pikepdf.Pdf, plan: Plan) -> None:
     out.docinfo["/Author"] = pikepdf.String(plan.applicant or "")
     out.docinfo["/Subject"] = pikepdf.String(plan.scheme)
     out.docinfo["/Creator"] = pikepdf.String("dossier")
+    # Opens with the bookmark panel: a reviewer navigates the 汇编 by its outline.
+    out.Root.PageMode = pikepdf.Name.UseOutlines
     with out.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["dc:title"] = title
         if plan.applicant:

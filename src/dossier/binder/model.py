@@ -53,6 +53,9 @@ class Plan:
     date: dt.date | None
     categories: tuple[CategorySection, ...]
     dividers: bool = True
+    # The clerk's draft: gaps shown in the 目录 and a 草稿 mark on every page (issue 11).
+    draft: bool = False
+    annex_label: str = ""  # 附件3: the 汇编 as the 请示's attachment, printed on its cover
 
 
 @dataclass(frozen=True)

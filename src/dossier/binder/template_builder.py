@@ -80,7 +80,10 @@ def build_cover(path: Path) -> None:
     title = _style(doc, "封面标题", "方正小标宋简体", 22, before=0, after=12, line=1.5, tab=False)
     big = _style(doc, "封面大标题", "方正小标宋简体", 36, before=24, after=24, line=1.3, tab=False)
     info = _style(doc, "封面信息", "仿宋_GB2312", 16, before=6, after=6, line=1.5, tab=False)
-    for _ in range(3):
+    # 附件3 (the 汇编 as the 请示's attachment) in 3号黑体 at the top left, as on 附件1 and 附件2.
+    label = _style(doc, "附件标识", "黑体", 16, line=1.0, tab=False)
+    _para(doc, "{{ annex_label }}", label, WD_ALIGN_PARAGRAPH.LEFT)
+    for _ in range(2):
         _para(doc, "")
     _para(doc, "{{ scheme }}", title, WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{{ heading }}", big, WD_ALIGN_PARAGRAPH.CENTER)
@@ -89,7 +92,7 @@ def build_cover(path: Path) -> None:
     _para(doc, "申报单位：{{ applicant }}", info, WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{{ date }}", info, WD_ALIGN_PARAGRAPH.CENTER)
     doc.core_properties.title = "证明材料汇编封面"
-    doc.save(path)
+    _save(doc, path)
 
 
 def build_toc(path: Path) -> None:
@@ -116,7 +119,24 @@ def build_toc(path: Path) -> None:
     _para(doc, "{{ notes }}", note)
     _para(doc, "{%p endif %}")
     doc.core_properties.title = "证明材料汇编目录"
-    doc.save(path)
+    _save(doc, path)
+
+
+def _save(doc, path: Path) -> None:
+    """Saved with the zh-CN font table and theme language (documents.fonttable)."""
+    import io
+    import zipfile
+
+    from dossier.documents.fonttable import localize
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, localize(info.filename, src.read(info.filename)))
 
 
 def main(argv: list[str] | None = None) -> int:

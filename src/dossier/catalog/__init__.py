@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dossier import yamlio
 from dossier.errors import CatalogNotFound, ConfigError
-from dossier.records import (MATERIAL_KINDS, Catalog, Category, Condition, FactSpec, KindSpec, RegisterSpec, RosterSpec,
+from dossier.records import (Catalog, Category, Condition, FactSpec, KindSpec, RegisterSpec, RosterSpec,
                              Rule, Standard, SubItem)
 
 DEFAULT = "minor-protection-2021"
@@ -23,7 +23,7 @@ DEFAULT = "minor-protection-2021"
 
 def builtin_names() -> list[str]:
     root = resources.files("dossier").joinpath("catalog")
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml") and not p.name.startswith("_"))
 
 
 def resolve(name_or_path: str, base: Path | None = None) -> Path:

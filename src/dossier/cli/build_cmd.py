@@ -45,7 +45,9 @@ class _Bars:
 @click.option("--strict", is_flag=True,
               help="检查发现缺项或问题时不生成任何材料（退出码 1）。默认照常生成，并在目录和摘要中列出缺项。")
 @click.option("--no-dividers", is_flag=True, help="不在每个项目（类别）前加分隔页。")
-def build_command(project: Path, strict: bool, no_dividers: bool) -> None:
+@click.option("--draft", is_flag=True,
+              help="生成草稿：每页加“草稿”标记，目录和文书中标出缺少或无法读取的材料，允许占位内容（某某、待填等）。")
+def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool) -> None:
     """生成全部申报材料：证明材料汇编.pdf（封面、目录、连续页码、书签）、申报表、请示、自评报告和材料清单。
 
     PROJECT 是申报项目文件夹（含 dossier.yaml），默认为当前文件夹。先增量索引材料、检查缺项，
@@ -56,7 +58,7 @@ def build_command(project: Path, strict: bool, no_dividers: bool) -> None:
 
     bars = _Bars()
     try:
-        result = build(project, strict=strict, dividers=not no_dividers, progress=bars)
+        result = build(project, strict=strict, dividers=not no_dividers, progress=bars, draft=draft)
     finally:
         bars.close()
     out = stdout()
@@ -74,15 +76,19 @@ def build_command(project: Path, strict: bool, no_dividers: bool) -> None:
     timing = "，".join(f"{stage}{seconds:.1f}秒" for stage, seconds in result.seconds.items())
     out.print(f"用时：{timing}。")
     if result.left_out:
-        out.print(f"未能装订的材料（{len(result.left_out)}份，已在目录中注明）：")
+        where = "已在目录中注明" if draft else "未列入报送的目录；加 --draft 可在目录中标出"
+        out.print(f"未能装订的材料（{len(result.left_out)}份，{where}）：")
         for path, reason in result.left_out.items():
             out.print(f"  {path}：{reason}")
     if result.gaps:
-        out.print(f"检查发现的问题（{len(result.gaps)}项，已在目录中标注缺少材料的指标）：")
+        where = "已在草稿的目录和自评报告中标出" if draft else "详见 dossier check；加 --draft 可在目录和文书中标出"
+        out.print(f"检查发现的问题（{len(result.gaps)}项，{where}）：")
         for line in result.gaps[:GAPS_SHOWN]:
             out.print(f"  {line}")
         if len(result.gaps) > GAPS_SHOWN:
             out.print(f"  ……另有{len(result.gaps) - GAPS_SHOWN}项，运行 dossier check 查看全部。")
+    if draft:
+        out.print("这是草稿：每页印有“草稿”标记，不得报送。去掉 --draft 生成报送用的申报材料。")
     out.print("可运行 dossier verify 核对汇编中的每一处页码。")
 
 

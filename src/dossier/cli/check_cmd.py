@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossier import atomic
-from dossier.check import run_check
+from dossier import api, atomic
 from dossier.cli.console import stdout
 from dossier.reports import html_report, json_report, terminal, xlsx_report
 
@@ -31,7 +30,8 @@ def check(project: Path, fmt: str, output: Path | None, by_department: bool) -> 
     全部达标且没有问题时退出码为 0；有缺项、不予推荐、无法读取的文件或材料清单错误行时为 1；
     设置文件无法使用时为 2。
     """
-    report, catalog, proj = run_check(project)
+    session = api.checked(project)
+    report, catalog, proj = session.report, session.catalog, session.project
     con = stdout()
     if fmt == "terminal":
         color = con.is_terminal and not os.environ.get("NO_COLOR") and output is None

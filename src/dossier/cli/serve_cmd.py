@@ -20,7 +20,7 @@ from dossier.errors import UsageError
 def serve(project_dir: Path, host: str, port: int, max_upload_mb: int) -> None:
     """启动申报材料工作台（网页），供民政局和各部门在局域网内协同整理证明材料。
 
-    第一次启动且没有任何账号时，会创建管理员账号 admin 并显示一次性密码（只显示这一次）。
+    第一次启动（还没有管理员账号）时，会创建管理员账号 admin 并显示一次性密码（只显示这一次）。
     账号用 dossier user add 管理。工作台的账号、登录和操作记录保存在项目文件夹的 .dossier/ 中。
     """
     from dossier.serve import server

@@ -168,9 +168,9 @@ _H4 = re.compile(r"^（\d+）")
 # pStyle / rStyle ids written by the template builder.
 STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_H4 = "GwBody", "GwH1", "GwH2", "GwH3", "GwH4"
 RUN_PLAIN, RUN_HEI, RUN_KAI = "GwRunPlain", "GwRunHei", "GwRunKai"
-# The last body paragraph before a 署名: kept whole, or cut into a part justified to its
-# last line and a two-line tail kept with the signature block.
-STYLE_BODY_KEEP, STYLE_BODY_JOIN, STYLE_BODY_TAIL = "GwBodyKeep", "GwBodyJoin", "GwBodyTail"
+# The last body paragraph before a 署名: keeps with the signature block (keep with next,
+# widow/orphan control), so its last lines go with the 署名 to a new page.
+STYLE_BODY_KEEP = "GwBodyKeep"
 
 
 def classify(text: str) -> dict:
@@ -238,75 +238,3 @@ def check_doc_number(value: str, *, where: str, key: str, line: int | None = Non
         reason = "格式应为 机关代字〔年份〕序号号"
     raise ConfigError(f"发文字号“{value}”不符合 GB/T 9704-2012：{reason}，例如 某政〔2021〕12号",
                       path=where, line=line, key=key)
-
-
-# ---------------------------------------------------------------------------- body lines
-#
-# GB/T 9704 7.3.5: the page carrying the 署名 must carry body text too. Word keeps the
-# last lines of a keep-with-next paragraph with what follows; LibreOffice moves the whole
-# paragraph, which can leave page 1 without body text. So the renderer splits the last
-# body paragraph itself: its last two lines become a paragraph kept with the 署名, the
-# rest is justified to the end of its last line (w:jc distribute) so the cut is invisible.
-# For that it needs the lines the paragraph will break into, modelled below on the body
-# font (3号 with −0.25 pt spacing: 28.08 characters per line) as LibreOffice sets it.
-
-LINE_UNITS = (TEXT_W / TWIPS_PER_PT) / (BODY_PT + CHAR_SPACING_TWIPS / TWIPS_PER_PT)
-# Cannot start a line (避头) / cannot end one (避尾).
-_NO_START = set("，。、；：？！）》」』〕】〉”’…—·％%,.;:?!)]}")
-_NO_END = set("（《「『〔【〈“‘([{")
-_PUNCT = _NO_START | _NO_END
-
-
-def _unit(ch: str) -> float:
-    return 0.5 if unicodedata.east_asian_width(ch) in "NaH" else 1.0
-
-
-def _autospace(a: str, b: str) -> float:
-    """LibreOffice sets about ¼ em between an ideograph and a Latin letter or digit."""
-    if (_unit(a) == 1.0) != (_unit(b) == 1.0) and a.strip() and b.strip() and a not in _PUNCT and b not in _PUNCT:
-        return 0.25
-    return 0.0
-
-
-def line_starts(text: str, *, indent: float = 2, width: float = LINE_UNITS) -> list[int]:
-    """Indices where the lines of a justified body paragraph begin (the first is 0).
-
-    Deliberately errs towards breaking early: punctuation never hangs past the margin
-    here (LibreOffice hangs some), so a predicted line starts at or before the real one."""
-    starts, used, i = [0], indent, 0
-    while i < len(text):
-        w = _unit(text[i]) + (_autospace(text[i - 1], text[i]) if i > starts[-1] else 0.0)
-        if used + w <= width + 1e-6:
-            used += w
-            i += 1
-            continue
-        # Break before i; pull characters down so the new line does not start with a closing
-        # mark and the old one does not end with an opening mark; keep Latin runs whole.
-        b = i
-        while b - 1 > starts[-1] and (text[b] in _NO_START or text[b - 1] in _NO_END
-                                      or (_unit(text[b]) == 0.5 and _unit(text[b - 1]) == 0.5
-                                          and text[b].isalnum() and text[b - 1].isalnum())):
-            b -= 1
-        starts.append(b)
-        i, used = b, 0.0
-    return starts
-
-
-def split_before_closing(text: str, *, indent: float = 2) -> int | None:
-    """Where to cut a body paragraph so its last two lines can go with the 署名 to the next
-    page: the index of the second-to-last line's start (one character earlier when the last
-    line has room, absorbing a small error of the model), or None for a paragraph of at most
-    two lines, which moves whole."""
-    starts = line_starts(text, indent=indent)
-    if len(starts) <= 2:
-        return None
-    cut = starts[-2]
-    last_width = text_width(text[starts[-1]:])
-    if last_width <= LINE_UNITS - 2 and cut - 1 > starts[-3]:
-        cut -= 1
-    # The new paragraph must not open with a closing mark or split a Latin run.
-    while cut - 1 > starts[-3] and (text[cut] in _NO_START or text[cut - 1] in _NO_END
-                                    or (text[cut].isascii() and text[cut].isalnum()
-                                        and text[cut - 1].isascii() and text[cut - 1].isalnum())):
-        cut -= 1
-    return cut

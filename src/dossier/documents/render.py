@@ -83,21 +83,34 @@ def check_request(project: Project) -> None:
 
 def render_all(project: Project, catalog: Catalog, report: CheckReport | None,
                page_refs: Mapping[str, Sequence[ctx.PageRef]] | None = None, *, out_dir: Path | None = None,
-               evidence_info: Mapping[str, ctx.EvidenceInfo] | None = None) -> list[Path]:
+               evidence_info: Mapping[str, ctx.EvidenceInfo] | None = None, draft: bool = False,
+               measure: bool = False) -> list[Path]:
     """Write 申报表.docx, 请示.docx and 自评报告.docx into ``out_dir`` (default 输出/).
 
     ``page_refs`` maps an indicator ID to the evidence as bound in the dossier (with
     pages); without it the 自评报告 lists ``report``'s evidence, described by
     ``evidence_info`` (path → title/date/文号), and leaves the page column blank.
+    Without ``draft`` a placeholder value (某某, a scaffold default) is refused (exit 2);
+    with it the documents carry a 草稿 mark on every page and the checker's findings.
+    ``measure``: lay the 请示 out with LibreOffice once so its 版记 lands on an even page.
     Everything is rendered before anything is written."""
     check_request(project)
+    if not draft:
+        from dossier.documents.placeholders import refuse_placeholders
+
+        refuse_placeholders(project)
     out_dir = Path(out_dir) if out_dir else project.output_dir
+    mark = {"watermark": DRAFT_MARK if draft else ""}
     contexts = {
-        "申报表": ctx.form_context(project, catalog),
-        "请示": ctx.request_context(project, catalog),
-        "自评报告": ctx.report_context(project, catalog, report, page_refs, evidence_info),
+        "申报表": {**ctx.form_context(project, catalog), **mark},
+        "请示": {**ctx.request_context(project, catalog), **mark},
+        "自评报告": {**ctx.report_context(project, catalog, report, page_refs, evidence_info, draft=draft), **mark},
     }
     rendered = {name: render_bytes(name, contexts[name], project) for name in DOCUMENTS}
+    if measure and not project.templates.get("请示"):
+        pages = count_pages(rendered["请示"], project.state_dir / "pdf-cache")
+        if pages is not None and pages % 2 == 1:
+            rendered["请示"] = render_bytes("请示", {**contexts["请示"], "imprint_new_page": True}, project)
     written = []
     for name in DOCUMENTS:
         target = out_dir / f"{name}.docx"
@@ -106,14 +119,108 @@ def render_all(project: Project, catalog: Catalog, report: CheckReport | None,
     return written
 
 
-def render_notice(catalog: Catalog, out: Path) -> Path:
-    """Write the catalog owner's 通知 (with 附件1 the catalog table and 附件2 the form) to ``out``."""
+DRAFT_MARK = "草稿　未经审定　不得报送"
+
+
+def count_pages(docx_bytes: bytes, cache_dir: Path) -> int | None:
+    """Pages of a rendered document as LibreOffice lays it out (None without LibreOffice)."""
+    import tempfile
+
+    import pikepdf
+
+    from dossier import office
+
+    if office.soffice() is None:
+        return None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="measure-", dir=cache_dir) as tmp:
+        source = Path(tmp) / "请示.docx"
+        source.write_bytes(docx_bytes)
+        result = office.convert([source], "pdf", Path(tmp) / "out", instances=1)[source]
+        if result.output is None:
+            return None
+        with pikepdf.open(result.output) as pdf:
+            return len(pdf.pages)
+
+
+def notice_warnings(catalog: Catalog) -> list[str]:
+    """What the notice's issuer should know before printing it (shown, not refused)."""
+    notice = catalog.notice or {}
+    if not str(notice.get("doc_number") or "").strip():
+        return [f"指标体系 {catalog.id} 的 notice 未填写 doc_number（发文字号），通知中以“{ctx.DOC_NUMBER_PLACEHOLDER}”"
+                f"占位，印发前请填写"]
+    return []
+
+
+def render_notice(catalog: Catalog, out: Path, *, measure: bool = True) -> Path:
+    """Write the catalog owner's 通知 (with 附件1 the catalog table and 附件2 the form) to ``out``.
+
+    ``measure``: lay 附件1 out with LibreOffice and, on each page the table continues onto,
+    restart the 项目/内容 cells with their names and （续）, as the notice prints them."""
     if not catalog.notice:
         raise ConfigError(f"指标体系 {catalog.id} 没有 notice 部分，无法生成通知", path=catalog.source or None)
-    data = render_bytes(NOTICE, ctx.notice_context(catalog))
     out = Path(out)
+    starts: tuple[int, ...] = ()
+    data = render_bytes(NOTICE, ctx.notice_context(catalog))
+    if measure:
+        for _ in range(3):  # a （续） line can make a row taller and move a later break
+            found = table_page_starts(data, catalog, out.parent / ".dossier-measure")
+            if found is None or found == starts:
+                break
+            starts = found
+            data = render_bytes(NOTICE, ctx.notice_context(catalog, starts))
     atomic.write_bytes(out, data)
     return out
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def table_page_starts(docx_bytes: bytes, catalog: Catalog, scratch: Path) -> tuple[int, ...] | None:
+    """Indices of the 附件1 rows (standards, then negative items) that begin a page when
+    LibreOffice lays the notice out; None without LibreOffice."""
+    import shutil
+    import tempfile
+
+    import pdfplumber
+
+    from dossier import office
+
+    if office.soffice() is None:
+        return None
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="notice-", dir=scratch) as tmp:
+            source = Path(tmp) / "通知.docx"
+            source.write_bytes(docx_bytes)
+            result = office.convert([source], "pdf", Path(tmp) / "out", instances=1)[source]
+            if result.output is None:
+                return None
+            with pdfplumber.open(result.output) as pdf:
+                texts = [_norm(page.extract_text() or "") for page in pdf.pages]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    page_of, offsets, joined = [], [], ""
+    for i, text in enumerate(texts):
+        offsets.append(len(joined))
+        joined += text
+        page_of.extend([i] * len(text))
+    cursor = joined.find("项目内容工作标准")
+    if cursor < 0:
+        return None
+    rows = [s.text for c in catalog.categories for sub in c.subitems for s in sub.standards]
+    rows += [s.text for s in catalog.negative_items]
+    starts, previous = [], None
+    for i, text in enumerate(rows):
+        at = joined.find(_norm(text)[:16], cursor)
+        if at < 0:
+            return None
+        page = page_of[at]
+        if previous is not None and page != previous:
+            starts.append(i)
+        previous, cursor = page, at + 1
+    return tuple(starts)
 
 
 def evidence_refs(catalog: Catalog, report: CheckReport, files, assignments) -> dict[str, list[ctx.PageRef]]:
@@ -141,7 +248,7 @@ def evidence_refs(catalog: Catalog, report: CheckReport, files, assignments) -> 
     return refs
 
 
-def render_project(project_dir: Path | str) -> list[Path]:
+def render_project(project_dir: Path | str, *, draft: bool = False) -> list[Path]:
     """``dossier render``: check the project (for each standard's status and evidence) and
     write the three documents into its 输出/. Page numbers stay blank until ``build``."""
     from dossier.check import check_project
@@ -149,5 +256,10 @@ def render_project(project_dir: Path | str) -> list[Path]:
 
     project, catalog = open_project(project_dir)
     check_request(project)  # a bad 发文字号 is reported before the evidence is read
+    if not draft:
+        from dossier.documents.placeholders import refuse_placeholders
+
+        refuse_placeholders(project)  # so are placeholders: the clerk fixes these first
     report, indexed = check_project(project, catalog)
-    return render_all(project, catalog, report, evidence_refs(catalog, report, indexed.files, indexed.assignments))
+    return render_all(project, catalog, report, evidence_refs(catalog, report, indexed.files, indexed.assignments),
+                      draft=draft, measure=True)

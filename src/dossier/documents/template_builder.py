@@ -25,6 +25,7 @@ from docx.oxml import parse_xml
 
 from dossier.atomic import write_bytes
 from dossier.documents import layout as L
+from dossier.documents.fonttable import localize
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -131,7 +132,7 @@ def tag(text: str) -> str:
 def generic_para(var: str, *, keep_next: bool = False) -> str:
     """A paragraph whose style and run-in heading come from the item ``var``
     (see :func:`dossier.documents.layout.classify`)."""
-    keep = "<w:keepNext/>" if keep_next else ""
+    keep = "<w:keepNext/><w:keepLines/>" if keep_next else ""
     return (f'<w:p><w:pPr><w:pStyle w:val="{{{{ {var}.style }}}}"/>{keep}</w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{{{{ {var}.head_style }}}}"/></w:rPr>'
             f'<w:t xml:space="preserve">{{{{ {var}.head }}}}</w:t></w:r>'
@@ -173,6 +174,8 @@ def style(sid: str, name: str, *, kind: str = "paragraph", based: str | None = "
 TWO = 2 * L.CHAR_TWIPS  # 左空二字
 RED_RULE = f'<w:bottom w:val="single" w:sz="12" w:space="11" w:color="{L.RED}"/>'
 FORM_PT, FORM_LINE = 14, 520  # 申报表: 4号, 26 pt lines
+# Room for the seal: with the （公章） line it leaves ≥ 4.5 cm clear above 年 月 日.
+SEAL_SPACE = L.mm(38)
 TABLE_PT, TABLE_LINE = 12, 400  # 附件1: 小四, 20 pt lines
 
 
@@ -183,14 +186,11 @@ def styles_xml() -> list[str]:
         style("Normal", "Normal", based=None, p=base_p, r=body_r, default=True),
         style("GwPlain", "公文无缩进"),
         style("GwBody", "公文正文", p=ppr(line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO))),
-        # The last body paragraph before the 署名 (see context._closing_body_items): kept
-        # whole, or a part justified to the end of its last line plus a two-line tail that
-        # keeps with the 署名, so the signature page never lacks body text.
-        style("GwBodyKeep", "公文正文（与署名同页）", p=ppr(keep_next=True, keep_lines=True, line=L.LINE_TWIPS,
+        # The last body paragraph before the 署名 (see context._closing_body_items): keeps with
+        # the signature block; widow/orphan control lets Word, WPS and LibreOffice carry its
+        # last lines (not the whole paragraph) over with it.
+        style("GwBodyKeep", "公文正文（与署名同页）", p=ppr(keep_next=True, widow=True, line=L.LINE_TWIPS,
               jc="both", ind=ind(first=TWO))),
-        style("GwBodyJoin", "公文正文（续接）", p=ppr(line=L.LINE_TWIPS, jc="distribute", ind=ind(first=TWO))),
-        style("GwBodyTail", "公文正文末两行", p=ppr(keep_next=True, keep_lines=True, line=L.LINE_TWIPS, jc="both",
-              ind=ind(first=0))),
         style("GwH1", "公文一级标题", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO), outline=0),
               r=rpr(L.HEITI)),
         style("GwH2", "公文二级标题", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO), outline=1),
@@ -224,6 +224,9 @@ def styles_xml() -> list[str]:
               hanging=3 * L.CHAR_TWIPS))),
         style("GwAnnexLabel", "附件标识", p=ppr(page_break=True, keep_next=True, line=L.LINE_TWIPS, jc="left"),
               r=rpr(L.HEITI)),
+        # 附件1/附件2 on the first page of an attachment printed on its own: 3号黑体, top left.
+        style("GwAnnexTop", "附件标识（首页）", p=ppr(keep_next=True, line=L.LINE_TWIPS, jc="left"),
+              r=rpr(L.HEITI, L.BODY_PT, spacing=0)),
         style("GwTable", "表格文字", p=ppr(line=TABLE_LINE, jc="both"), r=rpr(L.FANGSONG, TABLE_PT, spacing=0)),
         style("GwTableCenter", "表格文字居中", based="GwTable", p=ppr(line=TABLE_LINE, jc="center")),
         style("GwTableHead", "表头", based="GwTable", p=ppr(line=TABLE_LINE, jc="center"), r=rpr(L.HEITI)),
@@ -231,12 +234,17 @@ def styles_xml() -> list[str]:
         style("GwFormCenter", "申报表栏目", based="GwForm", p=ppr(line=FORM_LINE, jc="center")),
         style("GwFormBody", "申报表正文", based="GwForm", p=ppr(line=FORM_LINE, jc="both",
               ind=ind(first=2 * FORM_PT * 20))),
+        style("GwFormHeading", "申报表内标题", based="GwForm", p=ppr(keep_next=True, line=FORM_LINE, jc="center")),
+        style("GwFormSign", "申报表内署名", based="GwForm", p=ppr(line=FORM_LINE, jc="right",
+              ind=ind(right=2 * FORM_PT * 20))),
         style("GwFormRight", "申报表盖章", based="GwForm", p=ppr(line=FORM_LINE, jc="right",
               ind=ind(right=2 * FORM_PT * 20))),
-        style("GwSealSpace", "盖章留空", based="GwForm", p=ppr(line=L.mm(26), jc="right")),
+        style("GwSealSpace", "盖章留空", based="GwForm", p=ppr(line=SEAL_SPACE, jc="right")),
         style("GwImprint", "版记", p=ppr(line=L.LINE_TWIPS - 40, jc="left",
               tabs=f'<w:tab w:val="right" w:pos="{L.TEXT_W - FORM_PT * 20}"/>'),
               r=rpr(L.FANGSONG, FORM_PT, spacing=0)),
+        style("GwWatermark", "草稿标记", p=ppr(line=L.mm(12), jc="center"),
+              r=rpr(L.HEITI, 26, color="C00000", spacing=0)),
         style("GwPageNum", "页码", p=ppr(line=L.PAGE_NUMBER_LINE_TWIPS, jc="right"),
               r=rpr(L.SONGTI, L.PAGE_NUMBER_PT, spacing=0)),
         style("GwRunPlain", "正文字体", kind="character", based=None),
@@ -279,9 +287,21 @@ def page_number_para(odd: bool) -> str:
             '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>')
 
 
+def watermark_para() -> str:
+    """The draft mark in the header of every page; empty (and invisible) in the packet."""
+    return (f'<w:p {W_NS}><w:pPr><w:pStyle w:val="GwWatermark"/></w:pPr>'
+            '<w:r><w:t xml:space="preserve">{{ watermark }}</w:t></w:r></w:p>')
+
+
 def setup_page(document) -> None:
     section = document.sections[0]
     document.settings.odd_and_even_pages_header_footer = True
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        el = header._element
+        for child in list(el):
+            el.remove(child)
+        el.append(parse_xml(watermark_para()))
     for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
         footer.is_linked_to_previous = False
         el = footer._element
@@ -355,12 +375,18 @@ def catalog_table() -> str:
     c1, c2, c3 = CATALOG_COLS
     head = row(cell(c1, text_para("GwTableHead", "项 目")) + cell(c2, text_para("GwTableHead", "内 容"))
                + cell(c3, text_para("GwTableHead", "工 作 标 准")), header=True, height=L.mm(10))
+    # A name is one paragraph per line (as the notice breaks it), an empty cell one empty
+    # paragraph: a table cell must hold at least one.
+    def names(var: str) -> str:
+        return (tag(f"{{%p if {var} %}}") + loop(var, "line", text_para("GwTableCenter", "{{ line }}"))
+                + tag("{%p else %}") + text_para("GwTableCenter") + tag("{%p endif %}"))
+
     std_row = row(
-        cell(c1, text_para("GwTableCenter", "{{ row.category }}"), vmerge="{{ row.cat_merge }}")
-        + cell(c2, text_para("GwTableCenter", "{{ row.subitem }}"), vmerge="{{ row.sub_merge }}")
+        cell(c1, names("row.category"), vmerge="{{ row.cat_merge }}")
+        + cell(c2, names("row.subitem"), vmerge="{{ row.sub_merge }}")
         + cell(c3, text_para("GwTable", "{{ row.text }}")))
     neg_row = row(
-        cell(c1 + c2, text_para("GwTableCenter", "{{ row.category }}"), span=2, vmerge="{{ row.cat_merge }}")
+        cell(c1 + c2, names("row.category"), span=2, vmerge="{{ row.cat_merge }}")
         + cell(c3, text_para("GwTable", "{{ row.text }}")))
     total = sum(CATALOG_COLS)
     return (tbl_open(CATALOG_COLS) + head
@@ -370,7 +396,7 @@ def catalog_table() -> str:
 
 
 FORM_COLS = [L.mm(33), L.mm(43), L.mm(30), L.TEXT_W - L.mm(33) - L.mm(43) - L.mm(30)]
-SEAL_ROW_HEIGHT = L.mm(62)  # label + 4.5 cm seal + 年月日 line
+SEAL_ROW_HEIGHT = L.mm(70)  # label + ≥ 4.5 cm clear for the seal + （公章） + 年月日 line
 
 
 def form_table(filled: bool) -> str:
@@ -393,8 +419,11 @@ def form_table(filled: bool) -> str:
                   + text_para("GwForm", "{{ narrative_note }}"), span=4, valign="top"),
              cant_split=False, height=L.mm(100))
     opinion_text = loop("op.text", "para", text_para("GwFormBody", "{{ para }}")) if filled else ""
+    date = "{{ op.date_cn }}" if filled else "年　　月　　日"
+    # A box the notice prints without a seal line (民政部评估核实意见) keeps only its room.
     seal = (text_para("GwForm", "{{ op.label }}：") + opinion_text + text_para("GwSealSpace")
-            + text_para("GwFormRight", "（公章）") + text_para("GwFormRight", "年　　月　　日"))
+            + tag("{%p if op.seal %}") + text_para("GwFormRight", "（公章）") + text_para("GwFormRight", date)
+            + tag("{%p else %}") + text_para("GwForm") + text_para("GwForm") + tag("{%p endif %}"))
     r4 = row(cell(total, seal, span=4, valign="top"), height=SEAL_ROW_HEIGHT)
     return (tbl_open(FORM_COLS) + r1 + r2 + r3
             + tag_row("{%tr for op in opinions %}", total) + r4 + tag_row("{%tr endfor %}", total) + "</w:tbl>")
@@ -458,14 +487,18 @@ def request_body() -> str:
     docno = para("GwDocNoSigned", run("\u3000{{ doc_number }}"), run("签发人：", tab_before=True),
                  run("{{ signer }}", rstyle="GwRunKai"))
     return (_mark() + docno + blank(2) + title_block() + blank() + text_para("GwTo", "{{ to }}：")
-            + loop("body", "para", generic_para("para")) + _closing())
+            + loop("body", "para", generic_para("para")) + _closing()
+            # 版记 on the last page, an even one: a blank page first when the 请示 ends on an odd
+            # page (the renderer measures and sets even_page).
+            + tag("{%p if imprint_new_page %}") + text_para("GwPlain", extra_ppr="<w:pageBreakBefore/>")
+            + tag("{%p endif %}") + imprint())
 
 
 def notice_body() -> str:
     """通知 (下行文) with the 印发 plan, 附件1 (catalog table), 附件2 (blank form) and 版记."""
     docno = text_para("GwDocNo", "{{ doc_number }}")
     plan = (title_block("plan_title_lines") + blank() + loop("plan", "para", generic_para("para"))
-            + loop("plan_attachments", "para", generic_para("para")))
+            + loop("plan_attachments", "para", generic_para("para", keep_next=True)))
     annex1 = (text_para("GwAnnexLabel", "附件1") + blank() + title_block("annex1_title_lines") + blank()
               + catalog_table())
     annex2 = (text_para("GwAnnexLabel", "附件2") + blank() + title_block("form_title_lines") + blank()
@@ -475,8 +508,13 @@ def notice_body() -> str:
             + plan + annex1 + annex2 + imprint())
 
 
+def annex_top() -> str:
+    """附件N in 3号黑体 at the top left of an attachment's first page (GB/T 9704 附件)."""
+    return tag("{%p if annex_label %}") + text_para("GwAnnexTop", "{{ annex_label }}") + tag("{%p endif %}")
+
+
 def form_body() -> str:
-    return (title_block() + blank() + form_table(filled=True) + text_para("GwForm", "{{ footer }}"))
+    return (annex_top() + title_block() + blank() + form_table(filled=True) + text_para("GwForm", "{{ footer }}"))
 
 
 def report_body() -> str:
@@ -490,10 +528,11 @@ def report_body() -> str:
     subitems = loop("cat.subitems", "sub",
                     tag("{%p if sub.heading %}") + text_para("GwH3", "{{ sub.heading }}") + tag("{%p endif %}")
                     + standards)
-    return (title_block() + blank()
+    return (annex_top() + title_block() + blank()
             + text_para("GwH1", "一、总体自评情况") + loop("intro", "para", generic_para("para"))
             + text_para("GwH1", "二、逐项自评情况")
             + loop("categories", "cat", text_para("GwH2", "{{ cat.heading }}") + subitems)
+            + loop("closing", "para", generic_para("para"))
             + blank(2, "GwKeepBlank")
             + para("GwSign", run("{{ issuer }}"), extra_ppr='<w:ind w:right="{{ sign_indent }}"/>')
             + text_para("GwDate", "{{ date_cn }}"))
@@ -526,14 +565,15 @@ def build_template(name: str) -> bytes:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """Same entries, fixed timestamps: an unchanged template rebuilds byte for byte."""
+    """Same entries, fixed timestamps (an unchanged template rebuilds byte for byte), and the
+    font table and languages of a Chinese document (documents.fonttable)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, localize(info.filename, src.read(info.filename)))
     return out.getvalue()
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass, field
-from fractions import Fraction  # noqa: F401  (re-exported for rule modules)
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from dossier.dates import add_months
 from dossier.records import Catalog, Condition, Evidence, ManifestProblem, Problem, Project, Rule, Standard
-from dossier.registers import Sheet, TrainingRegister, load_training_register, norm, read_sheet
+from dossier.registers import Sheet, TrainingRegister, norm, read_sheet, training_columns, training_records
 
 # --------------------------------------------------------------------------- periods
 
@@ -85,11 +84,20 @@ class Registers:
 
     def training(self, rel: str, columns: Mapping[str, tuple[str, ...]] | None = None,
                  hours_column: str | None = None) -> TrainingRegister:
-        key = (rel, tuple(sorted((columns or {}).items())), hours_column)
+        """The register read once per file; its records once per set of header spellings."""
+        spellings = training_columns(columns, hours_column)
+        key = (rel, tuple(sorted(spellings.items())))
         if key not in self._training:
-            reg = load_training_register(self.root, rel, columns=columns, hours_column=hours_column)
+            sheet = self._sheets.get(rel)
+            if sheet is None:
+                sheet = self._sheets[rel] = read_sheet(self.root, rel)
+            if not sheet.found:
+                reg = TrainingRegister(sheet)
+            elif sheet.error:
+                reg = TrainingRegister(sheet, (), (ManifestProblem(rel, None, sheet.error),))
+            else:
+                reg = TrainingRegister(sheet, *training_records(sheet, spellings))
             self._training[key] = reg
-            self._sheets.setdefault(rel, reg.sheet)
             self.problems.extend(p for p in reg.problems if p not in self.problems)
         return self._training[key]
 
@@ -132,8 +140,9 @@ class Outcome:
     evidence: list[str] = field(default_factory=list)  # registers that prove the standard
     violated: bool = False
 
-    def problem(self, code: str, message: str) -> None:
-        self.problems.append(Problem(code, message))
+    def problem(self, code: str, message: str, **facts) -> None:
+        # facts: the structured values behind the message, worded by documents/problems.yaml.
+        self.problems.append(Problem(code, message, facts))
 
     def warn(self, code: str, message: str) -> None:
         p = Problem(code, message)
@@ -253,7 +262,8 @@ def roster_of(rule: Rule, ctx: Context, out: Outcome) -> tuple[str, ...] | None:
     members = ctx.project.units.get(key) if ctx.project.units else None
     if not members:
         out.problem("roster-missing", f"dossier.yaml 未填写 units.{key}（{ctx.unit_label(key)}名单），"
-                                      f"无法检查{ctx.unit_label(key)}的材料；请在 units.{key} 中列出全部{ctx.unit_label(key)}")
+                                      f"无法检查{ctx.unit_label(key)}的材料；请在 units.{key} 中列出全部{ctx.unit_label(key)}",
+                    unit_name=ctx.unit_label(key))
         return None
     return members
 

@@ -29,7 +29,8 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     for s in slices:
         n = sum(1 for e in pool if s.holds(e.date))
         if n < rule.get("min"):
-            out.problem(code, count_text(s.label, n, what(rule), rule.get("min")))
+            out.problem(code, count_text(s.label, n, what(rule), rule.get("min")),
+                        period=s.label, count=n, need=rule.get("min"), kind=what(rule))
     return out
 
 

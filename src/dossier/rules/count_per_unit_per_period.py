@@ -38,7 +38,8 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
             if n < need:
                 short.setdefault(n, []).append(unit)
         for n in sorted(short):
-            out.problem(code, count_text(f"{names(short[n])}{s.label}", n, what(rule), need))
+            out.problem(code, count_text(f"{names(short[n])}{s.label}", n, what(rule), need),
+                        units=names(short[n]), period=s.label, count=n, need=need, kind=what(rule))
     return out
 
 

@@ -20,7 +20,7 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     out = Outcome()
     kind = rule.get("kind")
     if not ctx.usable(kind):
-        out.problem("no-declaration", f"未见“{kind}”类材料，需提供{kind}作为声明")
+        out.problem("no-declaration", f"未见“{kind}”类材料，需提供{kind}作为声明", kind=kind)
     return out
 
 

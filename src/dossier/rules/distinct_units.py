@@ -34,7 +34,7 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
             msg = f"材料仅涉及{len(units)}个{label}（{'、'.join(units.values())}），需至少{need}个不同的{label}"
         else:
             msg = f"材料未涉及任何{label}（未填写主体），需至少{need}个不同的{label}"
-        out.problem("too-few-units", msg)
+        out.problem("too-few-units", msg, count=len(units), need=need, label=label)
     return out
 
 

@@ -30,7 +30,8 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
         if reference is None or start <= inc.date <= reference:
             happened = f"（{inc.summary}）" if inc.summary else ""
             window = f"申报前{years}年内（{start} 至 {reference}）" if reference else f"申报前{years}年内"
-            out.problem("incident-in-window", f"{inc.date} 发生事件{happened}，在{window}，不予推荐")
+            out.problem("incident-in-window", f"{inc.date} 发生事件{happened}，在{window}，不予推荐",
+                        date=inc.date, summary=inc.summary or "", years=years)
             out.violated = True
     return out
 

@@ -45,7 +45,7 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
               if not found]
     if absent:
         ctx.registers.add_problem(ManifestProblem(rel, 1, f"缺少表头“{'、'.join(absent)}”，无法核对期限"))
-        out.problem("register-columns", f"{rel} 缺少“{'、'.join(absent)}”列，无法核对期限")
+        out.problem("register-columns", f"{rel} 缺少“{'、'.join(absent)}”列，无法核对期限", columns="、".join(absent))
         return out
     wd, days = rule.get("working_days"), rule.get("days")
     limit = f"{wd}个工作日" if wd else f"{days}日"
@@ -66,10 +66,10 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
         if end is not None:
             if end > deadline:
                 out.problem("deadline-exceeded", f"{who}：{start_col} {start}，{end_col} {end}，超过{limit}"
-                                                 f"（应不晚于 {deadline}）")
+                                                 f"（应不晚于 {deadline}）", start=start, end=end, limit=limit)
         elif today and today > deadline:
             out.problem("deadline-exceeded", f"{who}：{start_col} {start}，未填{end_col}，已超过{limit}"
-                                             f"（应不晚于 {deadline}）")
+                                             f"（应不晚于 {deadline}）", start=start, end=None, limit=limit)
         else:
             out.warn("deadline-pending", f"{who}：{start_col} {start}，{end_col}应不晚于 {deadline}")
     return out

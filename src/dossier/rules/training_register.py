@@ -58,14 +58,14 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     topic = training_columns(reg_def.columns if reg_def else None, hours_column)[TOPIC_HOURS][0]
     if not reg.sheet.found:
         why = reg.sheet.error or f"未找到 {rel}"
-        out.problem("register-missing", f"{why}，无法核对{role_text}的入职培训和轮训情况")
+        out.problem("register-missing", f"{why}，无法核对{role_text}的入职培训和轮训情况", roles=role_text)
         return out
     if reg.sheet.error:
-        out.problem("register-unreadable", f"{rel} 无法读取：{reg.sheet.error}")
+        out.problem("register-unreadable", f"{rel} 无法读取：{reg.sheet.error}", roles=role_text)
         return out
     rows = reg.of_roles(roles)
     if not rows:
-        out.problem("register-no-rows", f"{rel} 中没有岗位为{role_text}的人员")
+        out.problem("register-no-rows", f"{rel} 中没有岗位为{role_text}的人员", roles=role_text)
         return out
     out.evidence.append(rel)
     ctx.registers.used.setdefault(rel, []).append(ctx.standard.id)
@@ -89,11 +89,13 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
             if not any(t <= deadline for t in trained):
                 late = [t for t in trained if t > deadline]
                 if late:
-                    out.problem("onboarding-late", f"{who} {appointed} 任职，{late[0]} 才参加入职培训，超过{months}个月")
+                    out.problem("onboarding-late", f"{who} {appointed} 任职，{late[0]} 才参加入职培训，超过{months}个月",
+                                who=who, appointed=appointed, trained=late[0], months=months)
                 elif as_of(p) and deadline >= as_of(p):
                     out.warn("onboarding-pending", f"{who} {appointed} 任职，入职培训期限 {deadline} 尚未到，请按时培训")
                 else:
-                    out.problem("onboarding-missing", f"{who} {appointed} 任职，未见入职培训记录（应不晚于 {deadline}）")
+                    out.problem("onboarding-missing", f"{who} {appointed} 任职，未见入职培训记录（应不晚于 {deadline}）",
+                                who=who, appointed=appointed, deadline=deadline, months=months)
         if rule.get("yearly"):
             for s in years:
                 if appointed and s.year <= appointed.year:
@@ -107,15 +109,19 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
                 course = f"（{r.course}）" if r.course else ""
                 if not r.total_hours or r.child_hours is None:
                     out.problem("hours-missing", f"{who} {r.trained} 培训{course}未填写总课时或{topic}，"
-                                                 f"无法核对{topic}占比（第{r.row}行）")
+                                                 f"无法核对{topic}占比（第{r.row}行）",
+                                who=who, trained=r.trained, course=r.course)
                     continue
                 share = Fraction(str(r.child_hours)) / Fraction(str(r.total_hours))
                 if share < Fraction(str(ratio)):
                     out.problem("child-hours-low", f"{who} {r.trained} 培训{course}{topic} "
                                                    f"{r.child_hours:g}/{r.total_hours:g}（{float(share) * 100:.4g}%），"
-                                                   f"需≥{percent(ratio)}")
+                                                   f"需≥{percent(ratio)}",
+                                who=who, trained=r.trained, course=r.course, topic=topic,
+                                share=f"{float(share) * 100:.4g}%", ratio=percent(ratio))
     for year in sorted(yearly_missing):
-        out.problem("yearly-training-missing", f"{names(yearly_missing[year])} {year}年未参加轮训，需每年至少轮训1次")
+        out.problem("yearly-training-missing", f"{names(yearly_missing[year])} {year}年未参加轮训，需每年至少轮训1次",
+                    who=names(yearly_missing[year]), year=year)
     return out
 
 

@@ -34,7 +34,8 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     if Fraction(covered, total) < ratio:
         label = rule.get("label") or rule.get("kind") or "相关"
         need = "全部" if ratio >= 1 else f"≥{percent(float(ratio))}"
-        out.problem("coverage-below", f"{names(lacking)}未见{label}材料（{covered}/{total}，需{need}）")
+        out.problem("coverage-below", f"{names(lacking)}未见{label}材料（{covered}/{total}，需{need}）",
+                    units=names(lacking), label=label, covered=covered, total=total)
     return out
 
 

@@ -142,14 +142,15 @@ class Accounts:
         self._local.db.executescript(_SCHEMA)
 
     @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
+    def _db(self, write: bool = True) -> Iterator[sqlite3.Connection]:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA busy_timeout=30000")
             self._local.db = db
-        db.execute("BEGIN IMMEDIATE")
+        # Readers never wait for each other (WAL); a writer takes the write lock up front.
+        db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield db
         except BaseException:
@@ -160,7 +161,7 @@ class Accounts:
     # ----------------------------------------------------------------------- users
 
     def users(self) -> list[User]:
-        with self._db() as db:
+        with self._db(write=False) as db:
             rows = db.execute("SELECT name, departments, admin, user_set FROM users ORDER BY admin DESC, name").fetchall()
         return [User(n, tuple(json.loads(d)), bool(a), bool(u)) for n, d, a, u in rows]
 
@@ -217,12 +218,12 @@ class Accounts:
 
     def admin_password_set(self) -> bool:
         """Whether some admin's password was chosen by a person (not the printed one-time one)."""
-        with self._db() as db:
+        with self._db(write=False) as db:
             return bool(db.execute("SELECT 1 FROM users WHERE admin=1 AND user_set=1").fetchone())
 
     def verify(self, name: str, password: str) -> User | None:
         name = unicodedata.normalize("NFC", (name or "").strip())
-        with self._db() as db:
+        with self._db(write=False) as db:
             row = db.execute("SELECT salt, hash, departments, admin, user_set FROM users WHERE name=?",
                              (name,)).fetchone()
         if row is None:
@@ -247,7 +248,7 @@ class Accounts:
     def session(self, token: str | None) -> Session | None:
         if not token:
             return None
-        with self._db() as db:
+        with self._db(write=False) as db:
             row = db.execute("SELECT user, csrf, expires FROM sessions WHERE token_hash=?", (_digest(token),)).fetchone()
             if row is None or row[2] < dt.datetime.now().isoformat():
                 return None
@@ -269,7 +270,7 @@ class Accounts:
                        (now(), user, action, target, detail))
 
     def audit(self, limit: int = 500) -> list[dict]:
-        with self._db() as db:
+        with self._db(write=False) as db:
             rows = db.execute("SELECT time, user, action, target, detail FROM audit ORDER BY id DESC LIMIT ?",
                               (limit,)).fetchall()
         return [dict(zip(("time", "user", "action", "target", "detail"), r)) for r in rows]
@@ -279,7 +280,7 @@ class Accounts:
             db.execute("INSERT OR REPLACE INTO uploads VALUES (?,?,?,?)", (path, user, original, now()))
 
     def uploads(self) -> dict[str, dict]:
-        with self._db() as db:
+        with self._db(write=False) as db:
             rows = db.execute("SELECT path, user, original, time FROM uploads").fetchall()
         return {p: {"user": u, "original": o, "time": t} for p, u, o, t in rows}
 
@@ -297,7 +298,7 @@ class Accounts:
             return cur.lastrowid
 
     def trash(self, *, include_restored: bool = False) -> list[dict]:
-        with self._db() as db:
+        with self._db(write=False) as db:
             rows = db.execute("SELECT id, path, trash_path, user, time, rows, restored FROM trash ORDER BY id DESC"
                               ).fetchall()
         out = []
@@ -313,7 +314,7 @@ class Accounts:
             db.execute("UPDATE trash SET restored=? WHERE id=?", (now(), trash_id))
 
     def last_visit(self, user: str) -> tuple[str | None, dict[str, str]]:
-        with self._db() as db:
+        with self._db(write=False) as db:
             row = db.execute("SELECT time, statuses FROM visits WHERE user=?", (user,)).fetchone()
         return (row[0], json.loads(row[1])) if row else (None, {})
 
@@ -327,7 +328,7 @@ class Accounts:
             db.execute("INSERT OR IGNORE INTO ignored VALUES (?,?)", (path, indicator))
 
     def ignored(self) -> set[tuple[str, str]]:
-        with self._db() as db:
+        with self._db(write=False) as db:
             return {(p, i) for p, i in db.execute("SELECT path, indicator FROM ignored").fetchall()}
 
 

@@ -36,6 +36,7 @@ SESSION_COOKIE = "dossier_session"
 LOGIN_COOKIE = "dossier_login"
 LOGIN_WINDOW = 300.0
 LOGIN_FAILURES = 5  # per user name and address within LOGIN_WINDOW
+FILES_PER_PAGE = 100
 STALE_AFTER = 15.0  # seconds after which a page view asks for a background re-check
 GAP_ORDER = {"violated": 0, "missing": 1, "partial": 2, "undeclared": 3}
 
@@ -80,11 +81,11 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         return accounts.session(request.cookies.get(SESSION_COOKIE))
 
     def page(request: Request, template: str, sess: Session, status_code: int = 200, **context) -> HTMLResponse:
-        if time.monotonic() - state["checked"] > STALE_AFTER:
+        if time.monotonic() - state["checked"] > STALE_AFTER or ws.token() != ws.shown_token:
             state["checked"] = time.monotonic()
             ws.request_refresh()  # files copied in by hand, a manifest saved in Excel
         context.update(user=sess.user, csrf=sess.csrf, project_name=ws.project.applicant or ws.root.name,
-                       checked_at=ws.checked_at, check_error=ws.check_error, token=ws.token(),
+                       checked_at=ws.checked_at, check_error=ws.check_error, token=ws.shown_token,
                        nav=template.split(".")[0], departments_all=departments(ws.catalog))
         response = templates.TemplateResponse(request, template, context, status_code=status_code)
         response.headers["Cache-Control"] = "no-store"
@@ -128,6 +129,7 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
             except Forbidden as e:
                 return message(request, sess, e.message, 403)
             except Stale as e:
+                await run_in_threadpool(ws.refresh)  # so that "重新载入页面" shows the file as it is now
                 return message(request, sess, e.message, 409, reload=True)
             except TooLarge as e:
                 return message(request, sess, e.message, 413)
@@ -218,9 +220,10 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         files = {f.path: f for f in index.files} if index else {}
         uploads = accounts.uploads()
         evidence = []
+        by_path = ws.by_path()
         for path in (finding.evidence if finding else ()):
             f = files.get(path)
-            rows = [a for a in index.assignments if a.path == path and a.indicator == std.id] if index else []
+            rows = [a for a in by_path.get(path, ()) if a.indicator == std.id]
             row = next((a for a in rows if a.source == "manifest"), rows[0] if rows else None)
             evidence.append({"path": path, "file": f, "row": row, "upload": uploads.get(path),
                              "removable": sess.user.admin or (uploads.get(path) or {}).get("user") == sess.user.name})
@@ -237,26 +240,39 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
 
     def files_page(request: Request, sess: Session):
         index, report = ws.index, ws.report
+        by_path = ws.by_path()
+        files = list(index.files) if index else []
+        needle = request.query_params.get("q", "").strip()
+        if needle:
+            files = [f for f in files if needle in f.path or needle in (f.title or "")]
+        # Unreadable, then unassigned, then the rest: that is where the clerk's work is.
+        files.sort(key=lambda f: (0 if not f.ok else 1 if f.path not in by_path else 2, f.path))
+        total = len(files)
+        try:
+            number = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            number = 1
+        pages = max(1, -(-total // FILES_PER_PAGE))
+        number = min(number, pages)
         uploads = accounts.uploads()
-        status = {f.path: f for f in report.files} if report else {}
+        evidence_prefix = ws.project.evidence_dir.rstrip("/") + "/"
         rows = []
-        for f in (index.files if index else ()):
-            assigned = [a for a in index.assignments if a.path == f.path]
-            manifest_rows = []
+        for f in files[(number - 1) * FILES_PER_PAGE: number * FILES_PER_PAGE]:
+            assigned = by_path.get(f.path, [])
+            manifest_rows, seen = [], set()
             for a in assigned:
-                if a.source == "manifest" and (a.manifest, a.row) not in [(m.manifest, m.row) for m in manifest_rows]:
+                if a.source == "manifest" and (a.manifest, a.row) not in seen:
+                    seen.add((a.manifest, a.row))
                     manifest_rows.append(a)
             ids = list(dict.fromkeys(a.indicator for a in assigned))
+            mine = (uploads.get(f.path) or {}).get("user") == sess.user.name
             rows.append({"file": f, "ids": ids, "rows": manifest_rows, "upload": uploads.get(f.path),
-                         "error": (status.get(f.path).message if status.get(f.path) else f.error) or f.error,
                          "editable": all(can_edit(sess.user, ws.catalog.get(i)) for i in ids) if ids else True,
-                         "removable": f.path.startswith(ws.project.evidence_dir.rstrip("/") + "/") and (
-                             sess.user.admin or (uploads.get(f.path) or {}).get("user") == sess.user.name)})
-        # Unassigned and unreadable first: that is where the clerk's work is.
-        rows.sort(key=lambda r: (0 if not r["file"].ok else 1 if not r["ids"] else 2, r["file"].path))
-        mine = [s for s in ws.catalog.items() if can_edit(sess.user, s)]
+                         "removable": f.path.startswith(evidence_prefix) and (sess.user.admin or mine)})
+        choices = [s for s in ws.catalog.items() if can_edit(sess.user, s)]
         trash = accounts.trash() if sess.user.admin else []
-        return page(request, "files.html", sess, rows=rows, choices=mine, trash=trash,
+        return page(request, "files.html", sess, rows=rows, choices=choices, trash=trash, total=total,
+                    page_number=number, pages=pages, needle=needle,
                     manifest_problems=report.manifest if report else ())
 
     def department(request: Request, sess: Session):
@@ -267,8 +283,9 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
         owed = [s for s in ws.catalog.items() if name in s.departments]
         uploads = accounts.uploads()
         items = [(s, report.finding(s.id) if report else None) for s in owed]
-        delivered = [(p, u) for p, u in uploads.items()
-                     if any(s.id in (ws.index.assigned(p) if ws.index else ()) for s in owed)]
+        by_path = ws.by_path()
+        owed_ids = {s.id for s in owed}
+        delivered = [(p, u) for p, u in uploads.items() if any(a.indicator in owed_ids for a in by_path.get(p, ()))]
         return page(request, "department.html", sess, name=name, items=items, delivered=sorted(delivered))
 
     def build_page(request: Request, sess: Session):
@@ -292,7 +309,7 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
                     pos = end
                 parts.append((hit.snippet[pos:], False))
                 hits.append({"path": hit.path, "page": hit.page, "parts": parts,
-                             "ids": ws.index.assigned(hit.path) if ws.index else ()})
+                             "ids": list(dict.fromkeys(a.indicator for a in ws.by_path().get(hit.path, ())))})
         return page(request, "search.html", sess, q=q, hits=hits)
 
     def audit(request: Request, sess: Session):
@@ -365,7 +382,7 @@ def create_app(root: Path | str, *, max_upload: int | None = None, accounts: Acc
     async def _after_write(request: Request, default: str = "/files"):
         generation = ws.generation
         if request.headers.get("HX-Request") or "application/json" in request.headers.get("accept", ""):
-            return JSONResponse({"ok": True, "generation": generation, "token": ws.token()})
+            return JSONResponse({"ok": True, "generation": generation})
         await run_in_threadpool(ws.wait_past, generation, 10.0)
         return RedirectResponse(_back(request, default), status_code=303)
 

@@ -9,6 +9,7 @@ it up to date after every write (the index is incremental, so that takes a momen
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -28,7 +29,7 @@ from dossier.errors import DossierError, UsageError
 from dossier.paths import rel_posix
 from dossier.records import MATERIAL_KINDS, CheckReport, Standard
 from dossier.serve.accounts import Accounts, User, now
-from dossier.store import ProjectBusy
+from dossier.lock import is_locked, project_lock
 
 DEFAULT_MAX_UPLOAD = 200 * 1024 * 1024
 TRASH = ".回收站"
@@ -127,10 +128,15 @@ class Workspace:
         self.accounts = accounts
         self.max_upload = max_upload
         self.lock = threading.RLock()
+        self._refresh_lock = threading.Lock()
         self.report: CheckReport | None = None
         self.index = None
         self.generation = 0
         self.checked_at: str = ""
+        # The manifest token of the data pages show: forms carry it, so a write based on what a
+        # page showed is refused once the file has changed since (by Excel or by another user).
+        self.shown_token = ""
+        self.last_refresh_seconds = 0.0
         self.check_error: str = ""
         self._cond = threading.Condition()
         self._dirty = False
@@ -148,35 +154,42 @@ class Workspace:
         except OSError:
             return None
 
-    def _with_project(self, fn):
-        """Run ``fn`` while holding the project; wait (not fail) while the command line holds it."""
-        deadline = time.monotonic() + BUSY_WAIT
-        while True:
-            try:
-                return fn()
-            except ProjectBusy:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+    def _holding_project(self):
+        """The project lock shared with the command line, waited for (not refused) here; the
+        library stages called inside take it again (re-entry)."""
+        return project_lock(self.project, wait=True, timeout=BUSY_WAIT, reentrant=True)
 
     def refresh(self) -> None:
         """Index incrementally and check; what pages show afterwards."""
         from dossier.check import check_project
 
-        with self.lock:
+        # Not under self.lock: uploads go on while the index runs (the next refresh picks them
+        # up); a build and a refresh meet at the project lock, which both wait for.
+        with self._refresh_lock:
             stamp = self._stamp_config()
             if stamp != self._config_stamp:
                 self.project, self.catalog = project_lib.open_project(self.root)
                 self._config_stamp = stamp
+            # Taken before the manifest is read: if it changes meanwhile, the next page sees a mismatch.
+            token = self.token()
+            started = time.perf_counter()
             try:
-                report, index = self._with_project(lambda: check_project(self.project, self.catalog))
+                with self._holding_project():
+                    report, index = check_project(self.project, self.catalog)
+                # Page texts live in the index database (search reads them there): do not hold
+                # ten thousand pages in the server's memory.
+                index = dataclasses.replace(index, files=tuple(dataclasses.replace(f, page_texts=())
+                                                               for f in index.files))
                 self.report, self.index, self.check_error = report, index, ""
+                self.shown_token = token
             except DossierError as e:
                 self.check_error = e.message
+            self.last_refresh_seconds = time.perf_counter() - started
             with self._cond:
                 self.generation += 1
                 self.checked_at = now()
                 self._cond.notify_all()
+        _trim_memory()
 
     def request_refresh(self) -> int:
         """Ask the background thread for a new check; returns the generation to wait past."""
@@ -194,6 +207,10 @@ class Workspace:
             with self._cond:
                 while not self._dirty:
                     self._cond.wait()
+            # Let pages and uploads have the interpreter at least half the time: a large county's
+            # check takes a second or two, and writes arriving meanwhile are taken in one go.
+            time.sleep(min(5.0, max(0.2, self.last_refresh_seconds)))
+            with self._cond:
                 self._dirty = False
             try:
                 self.refresh()
@@ -207,8 +224,22 @@ class Workspace:
                 self._cond.wait(timeout=max(0.01, deadline - time.monotonic()))
             return self.generation
 
+    def by_path(self) -> dict:
+        """path → its assignments, from the last index run (computed once per check)."""
+        index = self.index
+        cached = getattr(self, "_by_path", None)
+        if cached is not None and cached[0] is index:
+            return cached[1]
+        table: dict = {}
+        for a in (index.assignments if index else ()):
+            table.setdefault(a.path, []).append(a)
+        self._by_path = (index, table)
+        return table
+
     def fresh_report(self) -> CheckReport:
-        self.refresh()
+        """A check made now; while a build runs (it holds the project), the last one."""
+        if not (self.job is not None and self.job.running and self.report is not None):
+            self.refresh()
         if self.report is None:
             raise DossierError(self.check_error or "检查未能完成")
         return self.report
@@ -303,8 +334,8 @@ class Workspace:
     def rows_of(self, path: str) -> list[tuple[str, int]]:
         """(manifest, row) of every manifest row naming ``path``, from the last index run."""
         seen = []
-        for a in (self.index.assignments if self.index else ()):
-            if a.path == path and a.source == "manifest" and a.row and (a.manifest, a.row) not in seen:
+        for a in self.by_path().get(path, ()):
+            if a.source == "manifest" and a.row and (a.manifest, a.row) not in seen:
                 seen.append((a.manifest, a.row))
         return seen
 
@@ -474,23 +505,16 @@ class Workspace:
                 job.stage, job.done, job.total = stage, done, total
                 job.message = f"{stage}：{done}/{total}"
 
-            def run():
+            if is_locked(self.project):
+                job.message = "另一个 dossier（命令行或后台检查）正在处理此项目，等待它完成……"
+            with self._holding_project():
                 job.message = "正在生成……"
-                return build_lib.build(self.root, progress=progress)
-
-            def waiting_build():
-                try:
-                    return run()
-                except ProjectBusy:
-                    job.message = "另一个 dossier（命令行）正在处理此项目，等待它完成……"
-                    raise
-
-            result = self._with_project(waiting_build)
-            job.outputs = [p.name for p in result.outputs]
-            job.pages = result.total_pages
-            job.gaps = list(result.gaps)
-            job.message = "正在核对页码……"
-            checked = verify_lib.verify(self.root)
+                result = build_lib.build(self.root, progress=progress)
+                job.outputs = [p.name for p in result.outputs]
+                job.pages = result.total_pages
+                job.gaps = list(result.gaps)
+                job.message = "正在核对页码……"
+                checked = verify_lib.verify(self.root)
             job.verify_ok = checked.ok
             job.verify_lines = [f"{m.where}：{m.message}" for m in checked.mismatches]
             job.state = "done"
@@ -565,3 +589,13 @@ class Workspace:
                 im.thumbnail((180, 255))
                 return im.convert("RGB")
         return None
+
+
+def _trim_memory() -> None:
+    """Give freed memory back to the system after a check (glibc keeps it otherwise)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
