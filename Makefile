@@ -36,6 +36,7 @@ test: setup
 	$(BIN)/pytest
 
 bench: setup
+	@DOSSIER_BENCH=1 bash scripts/install-system.sh
 	$(PY) bench/run.py
 	$(PY) bench/load.py
 

@@ -716,6 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--seed", type=int, default=2021)
     ap.add_argument("--skip-baselines", action="store_true", help="only the stages (for profiling rounds)")
+    ap.add_argument("--skip-ocr", action="store_true", help="leave out the OCR stage (bench/ocr.py)")
     ap.add_argument("--working-tree", action="store_true",
                     help="measure the working tree as installed instead of an export of git HEAD")
     ap.add_argument("--profile", action="store_true",
@@ -879,6 +880,10 @@ def main(argv: list[str] | None = None) -> int:
     print_report(res)
     print(f"\nresults: {target} (and {target.with_suffix('.md').name})")
     shutil.rmtree(scratch, ignore_errors=True)
+    if not args.skip_ocr:
+        import ocr as ocr_bench  # bench/ocr.py: dossier vs Tesseract vs OCRmyPDF on generated scans
+
+        ocr_bench.print_table(ocr_bench.run(out))
     return 0
 
 

@@ -12,6 +12,12 @@ fc-list 2>/dev/null | grep -q "AR PL SungtiL GB" || need+=(fonts-arphic-gbsn00lp
 fc-list 2>/dev/null | grep -qi "FandolFang" || ls /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf >/dev/null 2>&1 || need+=(texlive-lang-chinese)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)   # the workbench's browser tests (Playwright drives it)
+# The OCR bench (bench/ocr.py) compares dossier with Tesseract and OCRmyPDF on the same scans.
+if [ "${DOSSIER_BENCH:-0}" = 1 ]; then
+  command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+  [ -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-chi-sim)
+  command -v ocrmypdf >/dev/null 2>&1 || need+=(ocrmypdf)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "安装系统软件包：${need[*]}"
