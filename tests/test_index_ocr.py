@@ -191,7 +191,7 @@ def test_bound_dossier_is_upright_and_searchable(county, tmp_path, cli):
     copy = tmp_path / "装订县"
     shutil.copytree(root, copy)
     (copy / "dossier.yaml").write_text(CONFIG + "applicant: {name: 扫描县人民政府}\n"
-                                       "request: {doc_number: 扫政〔2021〕12号, signer: 李某某, to: 某某市民政局}\n",
+                                       "request: {doc_number: 扫政〔2021〕12号, signer: 李明华, to: 南宁市民政局}\n",
                                        encoding="utf-8")
     res = cli("build", str(copy))
     assert res.exit_code in (0, 1), res.output

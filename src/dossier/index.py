@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -280,7 +281,7 @@ def ocr_stage(store: store_lib.Store, root: Path, *, jobs: int | None = None,
             from concurrent.futures.process import BrokenProcessPool
 
             threads = ocr_lib.configure_threads(workers)
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_ocr_context())
             try:
                 futures = {pool.submit(_ocr_task, str(root / disks[path]), page, files[path].format, threads):
                            (path, page) for path, page in tasks}
@@ -523,10 +524,28 @@ def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
         conn.send((number, _read_one(root, disk, legacy_cache)))
 
 
-def _context():
-    # fork starts a worker in milliseconds and inherits the loaded readers; spawn elsewhere.
+def _ocr_context():
+    # Never fork for OCR: a process that already ran the engine (a small batch in-process, the
+    # workbench, a test session) holds onnxruntime thread pools that a forked child inherits
+    # without their threads, and the cached engine then deadlocks in the child. A fresh
+    # interpreter per worker costs a second against several seconds per page.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _engine_loaded() -> bool:
+    ocr = sys.modules.get("dossier.readers.ocr")
+    return bool(ocr and ocr.engine.cache_info().currsize)
+
+
+def _context():
+    # fork starts a worker in milliseconds and inherits the loaded readers; spawn elsewhere,
+    # and once this process has run the OCR engine (see _ocr_context: a forked child would
+    # inherit onnxruntime's thread pools without their threads and hang on exit).
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not _engine_loaded():
+        return multiprocessing.get_context("fork")
+    return _ocr_context()
 
 
 def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None, jobs: int | None = None,
