@@ -29,7 +29,7 @@ from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, S
 from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_for
 from dossier.binder.model import page_range
 from dossier.wording import clean_title
-from dossier.errors import BuildRefused, DossierError  # noqa: F401  (BuildRefused: callers import it from here too)
+from dossier.errors import BuildRefused, DossierError, OutputError  # noqa: F401  (BuildRefused: callers import it from here too)
 from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
 
 PDF_NAME = "证明材料汇编.pdf"
@@ -474,6 +474,17 @@ def commit(planned: Planned, bound: Bound, documents: Documents, outputs: atomic
     }, ensure_ascii=False, indent=1))
 
 
+def _refuse_undecodable_root(root: Path) -> None:
+    # A folder unzipped from a Windows zip keeps its GBK bytes; LibreOffice and the PDF tools
+    # cannot be handed such a path, so the clerk is told once instead of a failure half-way.
+    try:
+        str(root).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(root).encode("utf-8", "surrogateescape").decode("gbk", "replace")
+        raise OutputError(f"项目文件夹的名称不是有效的 UTF-8 编码（看起来是从 Windows 压缩包解压的 GBK 名称“{shown}”），"
+                          "无法生成申报材料；请把文件夹改为正常的中文名称后再运行（可用 unzip -O GBK 重新解压）") from None
+
+
 def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
           progress: Progress | None = None, draft: bool = False) -> BuildResult:
     """Build the packet under 输出/: plan → bind or reuse → documents → commit. Raises
@@ -483,6 +494,7 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     project, catalog = project_lib.open_project(project_dir)
+    _refuse_undecodable_root(project.root)
     if not draft:
         # A placeholder (某某, a scaffold default) would be printed in what the county signs:
         # refused before anything is read or written; --draft lets the clerk look anyway.

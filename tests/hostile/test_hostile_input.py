@@ -321,3 +321,15 @@ def test_reader_workers_have_an_address_space_budget(tmp_path, monkeypatch):
     assert result.file("材料/2.1.3 会议/纪要.pdf").ok
     bomb = result.file("材料/2.1.3 会议/大纪要.pdf")
     assert not bomb.ok and "内存" in bomb.error
+
+
+def test_build_in_a_gbk_named_project_folder_is_refused_plainly(tmp_path):
+    """A project folder unzipped from a Windows zip keeps its GBK bytes; LibreOffice and the
+    PDF tools cannot be handed such a path. This test ensures that build says so in Chinese,
+    names the folder readably, exits 2 and writes nothing next to it."""
+    root = os.fsdecode(os.fsencode(tmp_path) + b"/" + "示范县".encode("gbk"))
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("输出"))
+    res = invoke("build", root)
+    assert res.exit_code == 2, res.output
+    assert "不是有效的 UTF-8 编码" in res.stderr and "示范县" in res.stderr
+    assert os.listdir(tmp_path) == [os.path.basename(root)]
