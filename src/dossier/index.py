@@ -480,7 +480,7 @@ def _address_space() -> int | None:
         return None
 
 
-def _limit_memory(root: Path, disk: str) -> None:
+def _limit_memory(root: Path, disk: str, base: int = MEMORY_BASE) -> None:
     """Cap this worker's address space for the next file at what it holds now plus the
     file's allowance. Only workers call this: the limit dies with them."""
     try:
@@ -496,7 +496,7 @@ def _limit_memory(root: Path, disk: str) -> None:
         size = 0
     from dossier.readers import MAX_IN_MEMORY
 
-    wanted = now + MEMORY_BASE + MEMORY_PER_BYTE * min(size, MAX_IN_MEMORY)
+    wanted = now + base + MEMORY_PER_BYTE * min(size, MAX_IN_MEMORY)
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
@@ -506,7 +506,7 @@ def _limit_memory(root: Path, disk: str) -> None:
         pass
 
 
-def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
+def _worker(conn, root: Path, legacy_cache: Path | None, memory_base: int = MEMORY_BASE) -> None:
     import faulthandler
 
     # A reader library aborting on a hostile file ends this worker and is reported per file;
@@ -520,7 +520,7 @@ def _worker(conn, root: Path, legacy_cache: Path | None) -> None:
         if task is None:
             return
         number, disk = task
-        _limit_memory(root, disk)
+        _limit_memory(root, disk, memory_base)
         conn.send((number, _read_one(root, disk, legacy_cache)))
 
 
@@ -564,7 +564,9 @@ def iter_read(root: Path, disks: list[str], *, legacy_cache: Path | None = None,
 
     def spawn() -> None:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, root, legacy_cache), daemon=True)
+        # The budget is handed over, not read from a global: a forkserver child starts from a
+        # fresh import and would not see a changed MEMORY_BASE.
+        proc = ctx.Process(target=_worker, args=(child, root, legacy_cache, MEMORY_BASE), daemon=True)
         proc.start()
         child.close()
         workers[parent] = {"proc": proc, "task": None, "started": 0.0}
