@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
@@ -185,6 +186,9 @@ def test_hung_and_crashing_readers_do_not_stop_the_run(tmp_path, evidence, cat, 
         return real(root, rel, **kw)
 
     monkeypatch.setattr(readers, "read_file", hostile)
+    # The hostile reader is patched into this process, so the workers must be forked from it
+    # (after an OCR test the index would otherwise start them fresh, without the patch).
+    monkeypatch.setattr(index_lib, "_context", lambda: multiprocessing.get_context("fork"))
     files = {"材料/hang.pdf": b"%PDF-1.4", "材料/crash.pdf": b"%PDF-1.4",
              "材料/家长学校.docx": evidence["材料/家长学校.docx"]}
     project = make_project(tmp_path, files)
