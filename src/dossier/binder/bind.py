@@ -78,9 +78,11 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int) -> None:
 
 
 def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path, stats: BindStats,
-            progress: Progress | None = None, workdir: Path | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
+            progress: Progress | None = None, workdir: Path | None = None,
+            titles: Mapping[str, str] | None = None) -> tuple[dict[str, _Pages], dict[str, str], list[pikepdf.Pdf]]:
     """Turn every source into pages. Returns pages per path, the reason per left-out path,
-    and the PDFs opened (to close after saving)."""
+    and the PDFs opened (to close after saving). ``titles`` (path → the title the 目录 gives
+    it) is printed on every page of a spreadsheet."""
     _raise_fd_limit()
     ready: dict[str, _Pages] = {}
     problems: dict[str, str] = {}
@@ -105,7 +107,8 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
 
         hashes = {s.file: s.sha256 for s in office_sources if s.sha256}
         converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step,
-                                   scratch_dir=workdir)
+                                   scratch_dir=workdir,
+                                   titles={s.file: (titles or {}).get(s.path, "") for s in office_sources})
 
     def take(src: Source, pdf_of: Callable[[], Path], fit: bool) -> bool:
         try:
@@ -571,6 +574,16 @@ def captions_for(plan: Plan) -> dict[str, str]:
     return captions
 
 
+def titles_for(plan: Plan) -> dict[str, str]:
+    """The title each file is listed under (first listed), as printed on spreadsheet pages."""
+    titles: dict[str, str] = {}
+    for c in plan.categories:
+        for s in c.standards:
+            for f in s.files:
+                titles.setdefault(f.path, f.title)
+    return titles
+
+
 def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: Path, workdir: Path,
          captions: Mapping[str, str] | None = None, cover_template: Path | None = None,
          toc_template: Path | None = None, progress: Progress | None = None) -> BindResult:
@@ -581,7 +594,7 @@ def bind(plan: Plan, sources: Mapping[str, Source], target: Path, *, cache_dir: 
     if captions is None:
         captions = captions_for(plan)
     ready, problems, opened = prepare([sources[p] for p in needed if p in sources], captions, cache_dir,
-                                      stats, progress, workdir)
+                                      stats, progress, workdir, titles=titles_for(plan))
     for p in needed:
         if p not in sources and p not in ready:
             problems[p] = "文件不在证明材料中"
@@ -712,7 +725,8 @@ def patch(previous: Path, page_map: PageMap, changed: Mapping[str, Source], targ
     stats = stats if stats is not None else BindStats()
     clock = time.perf_counter()
     sources = [changed[p] for p in sorted(changed)]
-    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress, workdir)
+    ready, problems, opened = prepare(sources, captions, cache_dir, stats, progress, workdir,
+                                      titles={p: placed.title for p, placed in page_map.placements.items()})
     stats.seconds["转换"] = time.perf_counter() - clock
     clock = time.perf_counter()
     try:
