@@ -193,17 +193,60 @@ def test_dossier_opens_with_bookmarks_and_has_no_gap_markers(packet):
     assert "申报证明材料汇编" in texts[0]
 
 
-def _toc_problems(path: Path, toc_pages: range) -> list[str]:
-    """Lines of a rendered 目录 a person would not set: a lone character or 页, a date, a 文号 or
-    a 见第x–y页 split across lines, continuation lines not aligned with their title."""
+_LEADER = re.compile(r"(?:\.+|·+)\s*(?:见第)?[\d–IVXLC]*页?\s*$")
+_UNBREAKABLE = re.compile(r"（\d{4}年\d{1,2}月\d{1,2}日）|[\u4e00-\u9fff]{0,4}〔\d{4}〕\d+号|见第\d+(?:–\d+)?页")
+
+
+def toc_entries(path: Path, toc_pages: range) -> list[list[str]]:
+    """The printed lines of each 目录 entry: an entry ends with the line carrying its dot
+    leader and page column."""
+    entries, current = [], []
+    with pdfplumber.open(path) as pdf:
+        for i in toc_pages:
+            for _, _, text in lines_of(pdf.pages[i]):
+                if text.replace(" ", "") == "目录" or re.fullmatch(r"—\s*[IVXLC\d]+\s*—", text.strip()):
+                    continue  # the heading, the page's own number
+                current.append(text)
+                if _LEADER.search(text):
+                    entries.append(current)
+                    current = []
+    if current:
+        entries.append(current)
+    return entries
+
+
+def _split_word(left: str, right: str, words) -> str | None:
+    """The word, number or group a line break between ``left`` and ``right`` cuts, if any."""
+    left, right = left.rstrip(), _LEADER.sub("", right).lstrip()
+    if not left or not right:
+        return None
+    if re.match(r"[A-Za-z0-9]", left[-1]) and re.match(r"[A-Za-z0-9]", right[0]):
+        return left[-4:] + "|" + right[:4]
+    joined, cut = left + right, len(left)
+    for m in _UNBREAKABLE.finditer(joined):
+        if m.start() < cut < m.end():
+            return m.group(0)
+    for word in words:
+        at = joined.find(word, max(0, cut - len(word) + 1))
+        while 0 <= at < cut:
+            if at + len(word) > cut:
+                return word
+            at = joined.find(word, at + 1)
+    return None
+
+
+def _toc_problems(path: Path, toc_pages: range, words=()) -> list[str]:
+    """Lines of a rendered 目录 a person would not set: a lone character or 页, a date, a 文号,
+    a 见第x–y页, a run of Latin letters/digits or one of ``words`` split across lines, a title
+    shortened with … that still takes more than two lines, continuation lines not aligned."""
     bad = []
     with pdfplumber.open(path) as pdf:
         for i in toc_pages:
             lines = lines_of(pdf.pages[i])
             indents = sorted({round(x0 / 3) for _, x0, _ in lines})
             for top, x0, text in lines:
-                words = re.sub(r"[.…·\s\d–\-ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVXLC—]", "", text)
-                if len(words) == 1 or words == "页":
+                words_only = re.sub(r"[.…·\s\d–\-ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVXLC—]", "", text)
+                if len(words_only) == 1 or words_only == "页":
                     bad.append(f"p{i}: orphan {text!r}")
                 if (re.search(r"（\d{0,4}年?(?:\d{1,2}月?(?:\d{1,2})?)?$", text.rstrip(".…· 0123456789–页见第"))
                         and not text.rstrip().endswith("）")) or re.match(r"^\d{0,2}月?\d{1,2}日）", text):
@@ -212,20 +255,45 @@ def _toc_problems(path: Path, toc_pages: range) -> list[str]:
                     bad.append(f"p{i}: split reference {text!r}")
             if len(indents) > 8:
                 bad.append(f"p{i}: {len(indents)} different indents")
+    for entry in toc_entries(path, toc_pages):
+        for left, right in zip(entry, entry[1:]):
+            cut = _split_word(left, right, words)
+            if cut:
+                bad.append(f"word split {cut!r}: {left!r} / {right!r}")
+        if any("…" in line for line in entry) and len(entry) > 2:
+            bad.append(f"shortened but {len(entry)} lines: {entry!r}")
     return bad
+
+
+def _words():
+    from dossier import catalog as catalog_lib
+
+    return catalog_lib.load().title_words
 
 
 def test_sample_toc_is_typeset(packet):
     """This test ensures that the sample's 目录, measured in the built PDF, has no orphan
-    character or lone 页, never splits a date or a 见第x–y页, and keeps its lines on a few
-    aligned indents."""
+    character or lone 页, never splits a date, a 见第x–y页, a number or a word of the
+    catalog's keep_together list, and keeps its lines on a few aligned indents."""
     root, result, pdfs = packet
-    assert _toc_problems(root / "输出" / "证明材料汇编.pdf", range(1, result.page_map.front)) == []
+    assert _toc_problems(root / "输出" / "证明材料汇编.pdf", range(1, result.page_map.front), _words()) == []
+
+
+# Titles as clerks name files: one just short of two lines, two far beyond (shortened with …).
+_EDGE_TITLES = [
+    "示范县人民政府关于申报前两年未发生涉及未成年人重大案件和重大安全事故的承诺书（2021年9月28日）",
+    "示范县教育局关于转发自治区教育厅关于进一步加强中小学生手机、睡眠、读物、作业、体质管理工作"
+    "的通知的通知及2021年春季学期各中小学落实情况汇总表（2021年4月8日）",
+    "示范县网信办关于开展APP2021专项整治暨清朗·未成年人网络环境整治专项行动工作方案及"
+    "县公安局、县文广旅局、县市场监管局联合执法检查记录汇编（示范政办〔2021〕12号）（2021年6月1日）",
+]
 
 
 def test_large_bench_county_toc_is_typeset(tmp_path):
     """This test ensures that the 目录 of the large bench county (1,500 files, bench/corpus.py),
-    rendered by LibreOffice from the 目录 template, passes the same typesetting checks."""
+    rendered by LibreOffice from the 目录 template, passes the same typesetting checks, and that
+    a title is shortened with … only when printed in full it would take more than two lines
+    (the full text of every shortened entry is rendered too, and measured)."""
     sys.path.insert(0, str(REPO / "bench"))
     try:
         import corpus
@@ -249,12 +317,15 @@ def test_large_bench_county_toc_is_typeset(tmp_path):
     LIMIT = 600
 
     cat = catalog_lib.load()
+    words = cat.title_words
     for c in cat.categories:
         entries.append(TocEntry(1, f"{cat.categories.index(c) + 1}　{c.name}", f"{page}–{page + 40}", "category"))
         for s in c.standards:
             files = by_std.get(s.id, [])
             entries.append(TocEntry(2, f"{s.id}　{s.short}", f"{page}–{page + 3 * len(files)}" if files else "",
                                     "standard"))
+            if len(entries) < 8:
+                entries += [TocEntry(3, t, f"见第{page}–{page + 2}页", "reference") for t in _EDGE_TITLES]
             for f in files:
                 if len(entries) >= LIMIT:
                     break
@@ -263,16 +334,32 @@ def test_large_bench_county_toc_is_typeset(tmp_path):
                 entries.append(TocEntry(3, title, f"{page}–{page + f.pages - 1}" if f.pages > 1 else str(page),
                                         "bound"))
                 page += f.pages
+    template = frontmatter.template_path("目录.docx")
+    shown = frontmatter.shown_entries(entries, template, words)
+    shortened = [e for e, s in zip(entries, shown) if s.text != e.text]
+    assert 2 <= len(shortened) < 40 and _EDGE_TITLES[0] not in {e.text for e in shortened}
+    cover = {"scheme": cat.scheme, "heading": "申报证明材料汇编", "applicant": "大县人民政府", "date": "",
+             "annex_label": ""}
     front = frontmatter.render_front(
-        {"scheme": cat.scheme, "heading": "申报证明材料汇编", "applicant": "大县人民政府", "date": "", "annex_label": ""},
-        {"entries": [{"level": e.level, "text": frontmatter.typeset(e.text), "pages": frontmatter.typeset(e.pages)}
-                     for e in entries], "notes": "", "applicant": "", "scheme": ""},
-        tmp_path, cover_template=frontmatter.template_path("封面.docx"),
-        toc_template=frontmatter.template_path("目录.docx"))
+        cover, {"entries": frontmatter.template_entries(shown, words), "notes": "", "applicant": "", "scheme": ""},
+        tmp_path, cover_template=frontmatter.template_path("封面.docx"), toc_template=template)
     with pdfplumber.open(front.toc) as pdf:
         count = len(pdf.pages)
     assert count > 20
-    assert _toc_problems(front.toc, range(count)) == []
+    assert _toc_problems(front.toc, range(count), words) == []
+    printed = toc_entries(front.toc, range(count))
+    assert sum(any("…" in line for line in e) for e in printed) == len(shortened)
+    # The same shortened entries printed in full: each takes more than two lines.
+    full_dir = tmp_path / "full"
+    full_dir.mkdir()
+    full = frontmatter.render_front(
+        cover, {"entries": frontmatter.template_entries(shortened, words), "notes": "", "applicant": "",
+                "scheme": ""},
+        full_dir, cover_template=frontmatter.template_path("封面.docx"), toc_template=template)
+    with pdfplumber.open(full.toc) as pdf:
+        full_pages = len(pdf.pages)
+    lengths = [len(e) for e in toc_entries(full.toc, range(full_pages))]
+    assert len(lengths) == len(shortened) and min(lengths) >= 3, lengths
 
 
 def test_page_number_is_ours_and_clear_of_the_evidence(packet):

@@ -100,3 +100,48 @@ def test_every_third_party_pdf_is_bound_or_reported_and_the_dossier_verifies(cou
     assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
     checked = cli("verify", root)
     assert checked.exit_code == 0, checked.output[-3000:]
+
+
+def test_page_number_is_clear_of_every_third_party_page(county, cli):
+    """This test ensures that on every page bound from the real third-party PDFs (and the odd
+    page boxes) our page number prints exactly — n — in dossier's own font, and that nothing of
+    the evidence page shows in the footer band around it: the band, rendered, is blank apart
+    from the number's own box (content beyond a page's visible area is clipped, not printed
+    under the number)."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from dossier.binder.geometry import FOOTER_BAND
+
+    root, fetched, generated = county
+    pdf_path = root / "输出" / "证明材料汇编.pdf"
+    if not pdf_path.is_file():
+        built = cli("build", root)
+        assert built.exit_code == 0, built.output
+    page_map = build_lib._previous_page_map(build_lib.project_lib.load(root))
+    numbers = sorted({n for path, placed in page_map.placements.items() if path.startswith(FOLDER)
+                      for n in range(placed.first, placed.last + 1)})
+    assert len(numbers) >= 150
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        with pdfplumber.open(pdf_path) as pdf:
+            for n in numbers:
+                index = page_map.pdf_index(n)
+                page = pdf.pages[index]
+                height = float(page.height)
+                ours = [c for c in page.chars if c["fontname"].split("+")[0].startswith("DPN")]
+                assert "".join(c["text"] for c in ours).replace(" ", "") == f"—{n}—", n
+                x0 = min(c["x0"] for c in ours) - 2
+                x1 = max(c["x1"] for c in ours) + 2
+                top = min(c["top"] for c in ours) - 2
+                bottom = max(c["bottom"] for c in ours) + 2
+                assert top > height - FOOTER_BAND, n
+                k = 1.5
+                image = doc[index].render(scale=k).to_pil().convert("L")
+                band = image.crop((0, int((height - FOOTER_BAND) * k), image.width, image.height))
+                # Paint our number's box white: the rest of the band must then be blank paper.
+                band.paste(255, (int(x0 * k), int((top - height + FOOTER_BAND) * k),
+                                 int(x1 * k) + 1, int((bottom - height + FOOTER_BAND) * k) + 1))
+                assert band.getextrema()[0] > 200, (n, band.getbbox())
+    finally:
+        doc.close()

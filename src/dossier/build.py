@@ -378,6 +378,7 @@ def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, divi
     files = {f.path: f for f in index.files}
     plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers,
                                draft=draft)
+    plan = dataclasses.replace(plan, keep_together=catalog.title_words)
     sources = make_sources(project, plan, files)
     notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
     return Planned(project, catalog, report, gaps, files, plan, evidence, sources, notes,

@@ -628,14 +628,15 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
     if not plan.draft:
         entries = frontmatter.submission_entries(entries)
     date_text = fmt_cn(plan.date)
+    toc_template = toc_template or frontmatter.template_path("目录.docx")
+    shown = frontmatter.shown_entries(entries, toc_template, plan.keep_together)
     front = frontmatter.render_front(
         {"scheme": plan.scheme, "heading": wording.title("dossier"), "applicant": plan.applicant,
          "date": date_text, "annex_label": plan.annex_label},
-        {"entries": [{"level": e.level, "text": frontmatter.typeset(e.text), "pages": frontmatter.typeset(e.pages)}
-                     for e in entries],
+        {"entries": frontmatter.template_entries(shown, plan.keep_together),
          "notes": notes, "applicant": plan.applicant, "scheme": plan.scheme},
         workdir, cover_template=cover_template or frontmatter.template_path("封面.docx"),
-        toc_template=toc_template or frontmatter.template_path("目录.docx"), cache_dir=cache_dir)
+        toc_template=toc_template, cache_dir=cache_dir)
     stats.seconds["封面和目录"] = stats.seconds.get("封面和目录", 0.0) + time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -651,7 +652,7 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
     skeleton.pages.append(cover.pages[0])
     skeleton.pages.extend(toc.pages)
     front_count = 1 + len(toc.pages)
-    located = frontmatter.locate(front.toc, entries, float(pages.page_size(toc.pages[0])[0]))
+    located = frontmatter.locate(front.toc, shown, float(pages.page_size(toc.pages[0])[0]))
     entries = [TocEntry(e.level, e.text, e.pages, e.kind, e.target, e.standard, e.path,
                         (where[0] + 1) if where else None, tuple(round(v, 2) for v in where[1]) if where else None)
                for e, where in zip(entries, located)]

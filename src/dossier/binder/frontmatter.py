@@ -167,20 +167,34 @@ def locate(path: Path, entries: list[TocEntry], page_width: float) -> list[tuple
 # --------------------------------------------------------------------------- 目录 typesetting
 
 WORD_JOINER = "\u2060"  # no line break here (LibreOffice and Word honour it; it prints nothing)
-_GROUPS = re.compile(r"（\d{4}年\d{1,2}月\d{1,2}日）|（\d{4}—\d{4}年?）|见第\d+(?:–\d+)?页|\d+–\d+|〔\d{4}〕\d+号")
+ELLIPSIS = "…"
+MAX_LINES = 2  # a longer title is shortened with … (issue 11 §3), never a shorter one
+_GROUPS = (r"（\d{4}年\d{1,2}月\d{1,2}日）|（\d{4}—\d{4}年?）|见第\d+(?:–\d+)?页|\d+–\d+"
+           r"|[\u4e00-\u9fff]{0,4}〔\d{4}〕\d+号"  # a 文号: 某政〔2021〕12号
+           r"|[A-Za-z0-9][A-Za-z0-9.·_/\-]*[A-Za-z0-9]")  # a run of Latin letters and digits
+_TRAILER = re.compile(r"(（\d{4}年\d{1,2}月\d{1,2}日）|（\d{4}—\d{4}年?）)$")
+# Kinsoku: these never start a line (they stay with what precedes) or end one.
+_NO_START = set("）】》」』〕，。、；：！？…—·”’%）")
+_NO_END = set("（【《「『〔“‘")
+
+
+def _pattern(words: tuple[str, ...]) -> re.Pattern:
+    alternatives = [_GROUPS] + [re.escape(w) for w in sorted(set(words), key=len, reverse=True) if len(w) > 1]
+    return re.compile("|".join(alternatives))
 
 
 def _glue(text: str) -> str:
     return WORD_JOINER.join(text)
 
 
-def typeset(text: str) -> str:
-    """A 目录 line as a person would set it: a date （2020年4月8日）, a 文号 and 见第x–y页 are
-    never split across lines, and the last two characters stay together (no line holding a
-    single orphan character)."""
+def typeset(text: str, words: tuple[str, ...] = ()) -> str:
+    """A 目录 line as a person would set it: a date （2020年4月8日）, a 文号, 见第x–y页, a run
+    of Latin letters or digits and each of ``words`` (the catalog's ``documents.keep_together``)
+    are never split across lines, and the last two characters stay together (no line holding
+    a single orphan character)."""
     if not text:
         return text
-    out = _GROUPS.sub(lambda m: _glue(m.group(0)), text)
+    out = _pattern(words).sub(lambda m: _glue(m.group(0)), text.replace(WORD_JOINER, ""))
     # Glue the tail: the last two visible characters (not counting joiners) go together.
     tail = len(out)
     seen = 0
@@ -189,6 +203,123 @@ def typeset(text: str) -> str:
         if out[tail] != WORD_JOINER:
             seen += 1
     return out[:tail] + _glue(out[tail:].replace(WORD_JOINER, ""))
+
+
+@dataclass(frozen=True)
+class LineBox:
+    """Where a 目录 level's text runs: the first line's and the other lines' widths, in points,
+    and its type size."""
+
+    first: float
+    rest: float
+    size: float
+
+
+# The built-in 目录 template's boxes (A4, 版心 156 mm; see template_builder), used when a
+# template cannot be measured.
+_DEFAULT_BOXES = {1: LineBox(380.0, 380.0, 16.0), 2: LineBox(368.3, 318.7, 14.0), 3: LineBox(340.0, 340.0, 12.0)}
+_LEVEL_STYLES = {1: "目录分类", 2: "目录指标", 3: "目录材料"}
+
+
+def line_boxes(template: Path) -> dict[int, LineBox]:
+    """Each level's line box as the 目录 template sets it (page, margins, indents, size)."""
+    try:
+        import docx
+
+        doc = docx.Document(str(template))
+        section = doc.sections[0]
+        text_width = (section.page_width - section.left_margin - section.right_margin) / 12700
+        boxes = {}
+        for level, name in _LEVEL_STYLES.items():
+            style = doc.styles[name]
+            pf = style.paragraph_format
+            left = (pf.left_indent or 0) / 12700
+            right = (pf.right_indent or 0) / 12700
+            first = (pf.first_line_indent or 0) / 12700
+            size = style.font.size.pt if style.font.size else _DEFAULT_BOXES[level].size
+            boxes[level] = LineBox(text_width - left - first - right, text_width - left - right, size)
+        return boxes
+    except Exception:  # a clerk's restyled template: the built-in measures are close enough
+        return dict(_DEFAULT_BOXES)
+
+
+def _units(text: str, words: tuple[str, ...]) -> list[str]:
+    """The pieces a line may break between: glued groups and words whole, other characters
+    one by one, kinsoku punctuation attached to its neighbour."""
+    units: list[str] = []
+    pos = 0
+    for m in _pattern(words).finditer(text):
+        units.extend(text[pos:m.start()])
+        units.append(m.group(0))
+        pos = m.end()
+    units.extend(text[pos:])
+    merged: list[str] = []
+    carry = ""
+    for unit in units:
+        if merged and unit[0] in _NO_START and not carry:
+            merged[-1] += unit
+        elif unit[-1] in _NO_END:
+            carry += unit
+        else:
+            merged.append(carry + unit)
+            carry = ""
+    if carry:
+        merged.append(carry)
+    return merged
+
+
+def _width(text: str, size: float) -> float:
+    # 仿宋/黑体: Chinese characters and full-width punctuation one em, Latin letters and digits half.
+    return sum((0.5 if ch.isascii() else 1.0) for ch in text if ch != WORD_JOINER) * size
+
+
+def count_lines(text: str, box: LineBox, words: tuple[str, ...] = (), slack: float = 1.0) -> int:
+    """How many lines ``text`` takes in ``box`` (greedy, as LibreOffice and Word break CJK);
+    ``slack`` > 1 widens the box (to decide generously)."""
+    lines, used, width = 1, 0.0, box.first * slack
+    for unit in _units(text, words):
+        w = _width(unit, box.size)
+        if used + w > width + 0.01 and used > 0:
+            lines += 1
+            used, width = 0.0, box.rest * slack
+        used += w
+    return lines
+
+
+def shorten(text: str, box: LineBox, words: tuple[str, ...] = ()) -> str:
+    """The title itself when it fits in two lines; otherwise cut at a word boundary and ended
+    with …, keeping a trailing date （2021年6月1日）. Decided with a little slack, so a title
+    that would just fit is never shortened."""
+    if count_lines(text, box, words, slack=1.03) <= MAX_LINES:
+        return text
+    m = _TRAILER.search(text)
+    trailer = m.group(0) if m else ""
+    body = text[:len(text) - len(trailer)]
+    units = _units(body, words)
+    while units:
+        units.pop()
+        head = "".join(units).rstrip("，、；：（《“ ")
+        candidate = head + ELLIPSIS + trailer
+        if count_lines(candidate, box, words, slack=0.97) <= MAX_LINES:
+            return candidate
+    return text
+
+
+def shown_entries(entries: list[TocEntry], template: Path, words: tuple[str, ...] = ()) -> list[TocEntry]:
+    """The entries as the 目录 prints them: a title beyond two lines shortened with …"""
+    boxes = line_boxes(template)
+    out = []
+    for e in entries:
+        box = boxes.get(e.level) or boxes[max(boxes)]
+        text = shorten(e.text, box, words)
+        out.append(e if text == e.text else TocEntry(e.level, text, e.pages, e.kind, e.target, e.standard, e.path,
+                                                      e.toc_page, e.rect))
+    return out
+
+
+def template_entries(entries: list[TocEntry], words: tuple[str, ...] = ()) -> list[dict]:
+    """The 目录 template's ``entries``: level, typeset text and page column."""
+    return [{"level": e.level, "text": typeset(e.text, words), "pages": typeset(e.pages)} for e in entries]
 
 
 def submission_entries(entries: list[TocEntry]) -> list[TocEntry]:

@@ -56,6 +56,8 @@ class Plan:
     # The clerk's draft: gaps shown in the 目录 and a 草稿 mark on every page (issue 11).
     draft: bool = False
     annex_label: str = ""  # 附件3: the 汇编 as the 请示's attachment, printed on its cover
+    # Words a 目录 line never splits (the catalog's documents.keep_together).
+    keep_together: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
