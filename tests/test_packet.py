@@ -362,6 +362,27 @@ def test_large_bench_county_toc_is_typeset(tmp_path):
     assert len(lengths) == len(shortened) and min(lengths) >= 3, lengths
 
 
+def test_spreadsheet_pages_carry_their_title_and_nothing_below_9pt(packet):
+    """This test ensures that every page the sample's spreadsheets (.xlsx registers and 台账)
+    fill in the built 汇编 prints the file's title as the 目录 lists it, and that no character
+    on those pages (our page number aside) is smaller than 9 pt."""
+    root, result, pdfs = packet
+    pm = result.page_map
+    sheets = {p: placed for p, placed in pm.placements.items() if p.lower().endswith((".xlsx", ".xls", ".et"))}
+    assert len(sheets) >= 8
+    pages = 0
+    with pdfplumber.open(root / "输出" / "证明材料汇编.pdf") as pdf:
+        for path, placed in sheets.items():
+            for n in range(placed.first, placed.last + 1):
+                page = pdf.pages[pm.pdf_index(n)]
+                chars = [c for c in page.chars if c["text"].strip()
+                         and not c["fontname"].split("+")[0].startswith("DPN")]
+                assert placed.title in "".join(c["text"] for c in chars), (path, n)
+                assert min(c["size"] for c in chars) >= 8.95, (path, n, min(c["size"] for c in chars))
+                pages += 1
+    assert pages > len(sheets)  # some sheets run over several pages (long registers, page columns)
+
+
 def test_page_number_is_ours_and_clear_of_the_evidence(packet):
     """This test ensures that every body page of the built sample prints exactly its own number
     as — n — in the footer band, and that no character of the evidence reaches into the band
