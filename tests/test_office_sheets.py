@@ -100,3 +100,18 @@ def test_sheet_cache_name_carries_the_title(tmp_path):
     assert not first.cached and again.cached and again.output == first.output
     assert not other.cached and other.output != first.output
     assert "乙台账" in _pages(other.output)[0][0][0] and "乙台账" not in _pages(first.output)[0][0][0]
+
+
+def test_a_fit_smaller_than_estimated_is_printed_again_at_the_floor(tmp_path, monkeypatch):
+    """This test ensures that when LibreOffice's own fit-to-width comes out smaller than dossier
+    estimated (here: the width estimate is made 30 % too small, so a wide table in 14 pt type is
+    left to LibreOffice's fit, which would print it at ≈ 8.7 pt), the sheet is converted again
+    at the floor scale and still prints nothing below it."""
+    monkeypatch.setattr(office, "_WIDTH_PT_PER_UNIT_AND_SIZE", {})
+    monkeypatch.setattr(office, "_WIDTH_PT_OTHER", 0.44)
+    wide = tmp_path / "宽表.xlsx"
+    _register(wide, rows=6, widths=(6, 10, 16, 34, 12, 12, 40, 8, 12, 30), size=14)
+    out = office.convert([wide], "pdf", tmp_path / "cache", titles={wide: "宽表"})[wide].output
+    pages = _pages(out)
+    assert len(pages) >= 2
+    assert min(min(sizes) for _, sizes in pages) >= office.min_sheet_point_size() - 0.05

@@ -156,9 +156,9 @@ def _staged_suffix(src: Path) -> str:
 # A sheet in the 汇编 must stay readable (issue 11): every printed page carries the file's
 # title, and no character prints below 9 pt. The binder then shrinks each page a little to
 # keep its footer band free (×0.93 on landscape A4), so LibreOffice must print ≥ 9.7 pt.
-SHEET_SETUP_VERSION = 1  # part of a sheet's cache name: raise it when the page setup changes
+SHEET_SETUP_VERSION = 2  # part of a sheet's cache name: raise it when the page setup changes
 MIN_PRINTED_PT = 9.0
-SHEET_HEADER_PT = 11.0  # the title printed in the page header (not scaled with the sheet)
+SHEET_HEADER_PT = 11.0  # the title printed in the page header, as printed
 _SHEET_SUFFIXES = (".xlsx", ".xls", ".html")  # as staged; .et is staged as .xls
 # Column width in points per Excel width unit, per point of the workbook's default font size
 # (measured in LibreOffice 7.4: Calibri 11 → 7.0 pt, Calibri 16 → 10.2 pt, 宋体 12 → 6.75 pt,
@@ -249,7 +249,7 @@ def _prints_title(facts: dict, title: str) -> bool:
     return False
 
 
-def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -> None:
+def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -> bool:
     """Set the page setup of a scratch copy of a workbook so that it prints as a clerk
     would print it for the province (never the evidence file itself):
 
@@ -260,7 +260,9 @@ def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -
       page header of every page that does not already print it (page 1 usually does).
 
     ``force_floor`` sets the floor scale explicitly (used when LibreOffice's own fit turned
-    out smaller than estimated)."""
+    out smaller than estimated). Returns whether any sheet was left to LibreOffice's fit (only
+    then can its output fall below the floor)."""
+    fitted = False
     try:
         from openpyxl import load_workbook
         from openpyxl.styles import Alignment
@@ -268,7 +270,7 @@ def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -
 
         wb = load_workbook(staged)
     except Exception:  # a workbook openpyxl cannot handle is converted as it is
-        return
+        return False
     try:  # the workbook's default (Normal style) font sets the unit of its column widths
         default_size = float(wb._fonts[0].sz or 11) if wb._fonts else 11.0
         default_font = str(wb._fonts[0].name or "") if wb._fonts else ""
@@ -302,6 +304,7 @@ def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -
         printable = landscape if width > portrait else portrait
         estimate = 100 * printable / width if width else 100
         fits = estimate >= 100 or (estimate >= floor * _FIT_SPARE and not force_floor)
+        fitted_here = False
         if estimate >= 100 or floor >= 100:
             ws.sheet_properties.pageSetUpPr.fitToPage = False
             setup.scale = max(100, floor)
@@ -309,10 +312,11 @@ def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -
         elif fits:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = 1, 0
+            fitted = fitted_here = True
         else:
             ws.sheet_properties.pageSetUpPr.fitToPage = False
             setup.scale = max(floor, min(100, int(estimate / _ESTIMATE_ERROR)))
-        if not fits or setup.scale >= 100:
+        if not fits:
             # A table only a little too wide at this scale gets narrower side margins rather
             # than a page column holding one cut-off column.
             page_w = 841.89 if setup.orientation == "landscape" else 595.28
@@ -335,7 +339,10 @@ def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -
             hf = ws.HeaderFooter
             hf.scaleWithDoc = False
             ws.oddHeader.center.text = title.replace("&", "&&")
-            ws.oddHeader.center.size = int(SHEET_HEADER_PT)
+            # LibreOffice scales the header with the sheet: sized so that it prints at 11 pt
+            # (at the floor when LibreOffice fits the width; it never fits below it).
+            used = floor if fitted_here else setup.scale
+            ws.oddHeader.center.size = max(6, round(SHEET_HEADER_PT * 100 / max(used, 10)))
             ws.oddHeader.center.font = "宋体,常规"
             ws.evenHeader.center.text = None
             hf.differentOddEven = False
@@ -347,7 +354,8 @@ def set_up_sheets(staged: Path, title: str = "", *, force_floor: bool = False) -
     try:
         wb.save(staged)
     except Exception:
-        return
+        return False
+    return fitted
 
 
 def too_small(pdf: Path) -> bool:
@@ -439,12 +447,12 @@ def _convert_batch(exe: str, items: list[tuple[Path, str, str | None]], target_f
         sheets = [item for item in staged_items if item[2] is not None]
         if sheets:
             _stage_sheets(exe, profile, sheets, scratch_dir, timeout_per_file)
-            for item in sheets:
-                if item[3].suffix == ".xlsx":
-                    set_up_sheets(item[3], item[2])
+            fitted = {item[0] for item in sheets if item[3].suffix == ".xlsx" and set_up_sheets(item[3], item[2])}
+        else:
+            fitted = set()
         done = _convert_staged(exe, profile, staged_items, target_format, outdir, timeout_per_file)
         # A sheet LibreOffice fitted smaller than estimated is printed again at the 9 pt floor.
-        again = [item for item in sheets if item[3].suffix == ".xlsx" and done.get(item[0], (None,))[0] is not None
+        again = [item for item in sheets if item[0] in fitted and done[item[0]][0] is not None
                  and too_small(done[item[0]][0])]
         if again:
             redo = scratch_dir / "again"
