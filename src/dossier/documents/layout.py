@@ -7,33 +7,31 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dossier import gbt9704 as G
 from dossier.errors import ConfigError
 
-TWIPS_PER_MM = 1440 / 25.4
-TWIPS_PER_PT = 20
+# The GB/T 9704 numbers live in dossier.gbt9704 (mm / pt); here they are in twips, the unit
+# the templates are written in.
+TWIPS_PER_PT = G.TWIPS_PER_PT
+mm = G.twips
 
-
-def mm(value: float) -> int:
-    return round(value * TWIPS_PER_MM)
-
-
-# Page and type area (版心 156 × 225 mm): 天头 37, 订口 28, so bottom 35 and right 26.
-PAGE_W, PAGE_H = mm(210), mm(297)
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), mm(26)
+PAGE_W, PAGE_H = mm(G.PAGE_W_MM), mm(G.PAGE_H_MM)
+MARGIN_TOP, MARGIN_BOTTOM = mm(G.MARGIN_TOP_MM), mm(G.MARGIN_BOTTOM_MM)
+MARGIN_LEFT, MARGIN_RIGHT = mm(G.MARGIN_LEFT_MM), mm(G.MARGIN_RIGHT_MM)
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips = 156 mm
 TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 
-BODY_PT = 16  # 3号
-TITLE_PT = 22  # 2号
-PAGE_NUMBER_PT = 14  # 4号
-# 225 mm / 22 lines = 28.99 pt; slightly less so rounding never pushes line 22 off the page.
-LINE_TWIPS = 579  # 28.95 pt, exact
+BODY_PT = G.BODY_PT
+TITLE_PT = G.TITLE_PT
+PAGE_NUMBER_PT = G.PAGE_NUMBER_PT
+# 225 mm / 22 lines = 28.99 pt; rounded down so rounding never pushes line 22 off the page.
+LINE_TWIPS = int(G.pt(G.TEXT_H_MM) * TWIPS_PER_PT / G.LINES_PER_PAGE)  # 579 = 28.95 pt, exact
 # 156 mm / 28 characters = 15.79 pt; 16 pt glyphs need −0.25 pt each to fit 28 (not 29).
 CHAR_SPACING_TWIPS = -5
 CHAR_TWIPS = BODY_PT * TWIPS_PER_PT  # one 3号 character, the unit of 空二字 etc.
 # 页码一字线上距版心下边缘 7 mm: the footer paragraph (exact 16 pt line) sits below that.
 PAGE_NUMBER_LINE_TWIPS = 16 * TWIPS_PER_PT
-FOOTER_DISTANCE = MARGIN_BOTTOM - mm(7) - PAGE_NUMBER_LINE_TWIPS
+FOOTER_DISTANCE = MARGIN_BOTTOM - mm(G.PAGE_NUMBER_BELOW_TEXT_MM) - PAGE_NUMBER_LINE_TWIPS
 
 RED = "FF0000"
 

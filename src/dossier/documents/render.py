@@ -33,12 +33,9 @@ def _template_source(name: str, project: Project | None) -> tuple[str, object]:
         path = Path(project.templates[name])
         return str(path), path
     path = builtin_template(name)
-    if path.is_file():
-        return str(path), path
-    # A source checkout without built templates still renders: build this one in memory.
-    from dossier.documents.template_builder import build_template
-
-    return f"内置模板 {name}.docx", io.BytesIO(build_template(f"{name}.docx"))
+    if not path.is_file():  # the package ships them: a broken installation, not a user mistake
+        raise ConfigError(f"找不到内置模板 {path}：安装不完整，请重新安装 dossier")
+    return str(path), path
 
 
 def render_bytes(name: str, context: dict, project: Project | None = None) -> bytes:
