@@ -424,6 +424,11 @@ def form_table(filled: bool) -> str:
              + cell(c3, text_para("GwFormCenter", "联系方式") + text_para("GwFormCenter", "（办公电话及手机）"))
              + cell(c4, text_para("GwFormCenter", v("{{ contact_phone }}"))
                     + text_para("GwFormCenter", v("{{ contact_mobile }}"))), height=L.mm(18))
+    # A scheme's own rows (catalog form.fields: one label and its value per row) replace the
+    # notice's 单位名称 / 联系人 rows.
+    field = row(cell(c1, text_para("GwFormCenter", "{{ f.label }}"))
+                + cell(c2 + c3 + c4, text_para("GwForm", v("{{ f.value }}")), span=3), height=L.mm(12))
+    fields = (tag_row("{%tr for f in fields %}", total) + field + tag_row("{%tr endfor %}", total))
     narrative = (loop("narrative", "para", generic_para("para")) if filled else blank(12, "GwForm"))
     # The narrative row may split: a long text flows onto continuation pages instead of
     # being cut off, which is what the form's "超出可另附页" asks for.
@@ -437,7 +442,8 @@ def form_table(filled: bool) -> str:
             + tag("{%p if op.seal %}") + text_para("GwFormRight", "（公章）") + text_para("GwFormRight", date)
             + tag("{%p else %}") + text_para("GwForm") + text_para("GwForm") + tag("{%p endif %}"))
     r4 = row(cell(total, seal, span=4, valign="top"), height=SEAL_ROW_HEIGHT)
-    return (tbl_open(FORM_COLS) + r1 + r2 + r3
+    return (tbl_open(FORM_COLS) + tag_row("{%tr if fields %}", total) + fields + tag_row("{%tr else %}", total)
+            + r1 + r2 + tag_row("{%tr endif %}", total) + r3
             + tag_row("{%tr for op in opinions %}", total) + r4 + tag_row("{%tr endfor %}", total) + "</w:tbl>")
 
 
@@ -535,7 +541,7 @@ def report_body() -> str:
     standards = loop("sub.standards", "s",
                      text_para("GwH4", "{{ s.heading }}")
                      + para("{{ s.status_style }}", run("指标编号：{{ s.id }}　自评情况："),
-                            run("{{ s.status }}", rstyle="GwRunHei"))
+                            run("{{ s.status }}", rstyle="GwRunHei"), run("{{ s.score }}"))
                      + loop("s.lines", "line", text_para("{{ s.last_style if loop.last else 'GwBody' }}", "{{ line }}")))
     subitems = loop("cat.subitems", "sub",
                     tag("{%p if sub.heading %}") + text_para("GwH3", "{{ sub.heading }}") + tag("{%p endif %}")

@@ -67,13 +67,15 @@ _OPENERS = "《（“〔"
 _CLOSERS = "》）”〕、，"
 
 
-# Words a title line must not split (a clerk reads 未成年 / 人 as a typo).
-_WORDS = ("未成年人", "示范县", "自治区", "人民政府", "民政厅", "民政局", "民政部", "实施方案", "申报表",
-          "自评报告", "达标体系", "保护", "创建", "申报", "全国", "工作", "关于", "印发", "通知", "请示")
+# Words a title line must not split in any 公文 (a clerk reads 实施 / 方案 as a typo). A
+# scheme's own words (未成年人, 民政厅, 食品安全 …) come from its catalog's
+# ``documents.keep_together`` (:attr:`dossier.records.Catalog.title_words`).
+COMMON_WORDS = ("人民政府", "实施方案", "申报表", "自评报告", "创建", "申报", "开展", "工作", "关于", "印发", "通知",
+                "请示")
 
 
-def _inside_word(title: str, i: int) -> bool:
-    for word in _WORDS:
+def _inside_word(title: str, i: int, words: tuple[str, ...] = COMMON_WORDS) -> bool:
+    for word in words:
         start = title.find(word)
         while start >= 0:
             if start < i < start + len(word):
@@ -91,10 +93,10 @@ def _inside_brackets(title: str, i: int) -> bool:
     return closing >= 0 and closing - opening <= 10
 
 
-def _break_penalty(title: str, i: int) -> float:
+def _break_penalty(title: str, i: int, words: tuple[str, ...] = COMMON_WORDS) -> float:
     """Cost of breaking ``title`` before index ``i``."""
     before, after = title[i - 1], title[i]
-    if _inside_word(title, i) or _inside_brackets(title, i):
+    if _inside_word(title, i, words) or _inside_brackets(title, i):
         return 30
     if after in _CLOSERS or before in _OPENERS:
         return 50  # never start a line with a closing mark or end one with an opener
@@ -109,24 +111,26 @@ def _break_penalty(title: str, i: int) -> float:
     return 6
 
 
-def break_title(title: str, max_chars: int | None = None) -> list[str]:
+def break_title(title: str, max_chars: int | None = None, words: tuple[str, ...] = ()) -> list[str]:
     """Lines of a 2号 title: as few as fit the type area, upper lines never shorter than
-    lower ones (梯形), breaks at word-like boundaries when possible."""
+    lower ones (梯形), breaks at word-like boundaries when possible. ``words``: the scheme's
+    own words not to split, besides :data:`COMMON_WORDS`."""
     title = title.strip()
+    words = tuple(dict.fromkeys(COMMON_WORDS + tuple(words)))
     if max_chars is None:
         max_chars = int(TEXT_W / (TITLE_PT * TWIPS_PER_PT))  # 20 characters of 22 pt
     if text_width(title) <= max_chars or len(title) < 2:
         return [title]
     n_lines = 2
     while n_lines < 8:
-        best = _best_split(title, n_lines, max_chars)
+        best = _best_split(title, n_lines, max_chars, words)
         if best:
             return best
         n_lines += 1
     return [title]
 
 
-def _best_split(title: str, n_lines: int, max_chars: int) -> list[str] | None:
+def _best_split(title: str, n_lines: int, max_chars: int, words: tuple[str, ...]) -> list[str] | None:
     best_cost, best_lines = None, None
 
     def search(start: int, left: int, prev_width: float, lines: list[str], cost: float):
@@ -150,7 +154,7 @@ def _best_split(title: str, n_lines: int, max_chars: int) -> list[str] | None:
                 break
             if w > prev_width:
                 break
-            search(end, left - 1, w, lines + [line], cost + _break_penalty(title, end))
+            search(end, left - 1, w, lines + [line], cost + _break_penalty(title, end, words))
 
     search(0, n_lines, float("inf"), [], 0.0)
     return best_lines
