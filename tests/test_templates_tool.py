@@ -94,3 +94,20 @@ def test_geometry_users_take_it_from_gbt9704(tmp_path):
                                          section.bottom_margin, section.left_margin, section.right_margin)]
         assert got == [G.PAGE_W_MM, G.PAGE_H_MM, G.MARGIN_TOP_MM, G.MARGIN_BOTTOM_MM, G.MARGIN_LEFT_MM,
                        G.MARGIN_RIGHT_MM], name
+
+
+def test_status_labels_and_page_refs_have_one_source():
+    """The status words of check's reports, build's gap lines and the documents are
+    wording.yaml's; no module spells a table of them or a 见汇编第…页 format again.
+    This test ensures that the printed words of issue 11 §9 are defined once."""
+    from dossier import build, reports, wording
+    from dossier.documents import context
+
+    assert reports.STATUS_LABELS == wording.status_labels() == build.STATUS_CN
+    assert context.STATUS_CN == wording.status_labels(official=True)
+    table = re.compile(r"[\"']partial[\"']\s*:\s*[\"'][\u4e00-\u9fff]")
+    ref = re.compile(r"见(?:汇编)?第\{")
+    for path in PACKAGE.rglob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        assert not table.search(code), path
+        assert not ref.search(code) or path.name == "wording.py", path

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from dossier import atomic, lock, scratch
+from dossier import atomic, lock, scratch, wording
 from dossier import ids
 from dossier import office
 from dossier import project as project_lib
@@ -39,8 +39,7 @@ STATE_NAME = "last-build.json"
 STATE_VERSION = 1
 DOC_NAMES = ("申报表.docx", "请示.docx", "自评报告.docx")
 DOSSIER_TITLE = "证明材料汇编"
-STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材料", "not_applicable": "不适用",
-             "declared": "已承诺", "undeclared": "未承诺", "violated": "存在负面情形"}
+STATUS_CN = wording.status_labels()  # the clerk's words (wording.yaml), as check prints them
 GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
 # progress(stage, done, total); stages: 索引, 转换, 装订, 文书
 Progress = Callable[[str, int, int], None]
@@ -142,7 +141,6 @@ def make_plan(session: Session, *, dividers: bool = True,
     if catalog.negative_items:
         categories.append(CategorySection("N", catalog.negative_name,
                                           tuple(section(s) for s in catalog.negative_items)))
-    from dossier import wording
     from dossier.documents.context import annex_label
 
     plan = Plan(DOSSIER_TITLE, project.applicant, catalog.scheme, project.application_date, tuple(categories),

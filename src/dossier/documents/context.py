@@ -103,6 +103,13 @@ def _issuer_block(issuer: str, date: dt.date | None) -> dict:
     return {"issuer": issuer, "date_cn": date_cn, "sign_indent": L.signature_indent(issuer, date_cn)}
 
 
+def _office_of(issuer: str) -> str:
+    """版记's 印发机关: the issuer's 办公室 (an issuer that is itself an 办公室 prints once)."""
+    if not issuer:
+        return ""
+    return issuer if issuer.endswith("办公室") else f"{issuer}办公室"
+
+
 def _issuer_mark(issuer: str) -> str:
     return issuer if issuer.endswith("文件") else f"{issuer}文件"
 
@@ -173,7 +180,7 @@ def request_context(project: Project, catalog: Catalog) -> dict:
         "attachments": attachment_list,
         "notes": notes,
         **_issuer_block(issuer, req.date or project.application_date),
-        "printer": req.printer if hasattr(req, "printer") and req.printer else f"{issuer}办公室",
+        "printer": req.printer if hasattr(req, "printer") and req.printer else _office_of(issuer),
         "print_date_cn": fmt_cn(req.date or project.application_date) if (req.date or project.application_date) else "",
         "cc_line": "",
         "imprint_new_page": False,
@@ -495,7 +502,7 @@ def notice_context(catalog: Catalog, page_starts: Sequence[int] = ()) -> dict:
         "opinions": [{**box, "text": [], "date_cn": ""} for box in _opinion_boxes(form)],
         "footer": form.get("footer", ""),
         "cc_line": f"抄送：{cc}" if cc else "",
-        "printer": notice.get("printer") or (f"{issuer}办公室" if issuer else ""),
+        "printer": notice.get("printer") or _office_of(issuer),
         "print_date_cn": fmt_cn(date) if date else "",
         "watermark": "",
     }
