@@ -141,9 +141,9 @@ def make_plan(session: Session, *, dividers: bool = True,
     if catalog.negative_items:
         categories.append(CategorySection("N", catalog.negative_name,
                                           tuple(section(s) for s in catalog.negative_items)))
-    from dossier.documents.context import annex_label
+    from dossier.documents.context import annex_label, scheme_name
 
-    plan = Plan(DOSSIER_TITLE, project.applicant, catalog.scheme, project.application_date, tuple(categories),
+    plan = Plan(DOSSIER_TITLE, project.applicant, scheme_name(catalog), project.application_date, tuple(categories),
                 dividers=dividers, draft=draft,
                 annex_label=annex_label(project, catalog, wording.title("dossier")))
     return plan, evidence

@@ -214,3 +214,28 @@ def test_example_renders_project_documents_in_its_own_words(food_project, cli):
     for name, body in text.items():
         assert not re.search("未成年人|民政厅|民政局|民政部|儿童|负面工作清单|创建达标体系", body), name
     assert "办公室办公室" not in text["通知"]  # 版记 印发机关: an issuer that is an 办公室 prints once
+
+
+def test_document_titles_follow_the_catalogs_documents_section(tmp_path):
+    """documents.scheme_name names the scheme in the 请示 and 申报表 titles, and
+    documents.self_assessment_title ({applicant}, {scheme}) titles the 自评报告 — which the
+    请示's 附件说明 then lists by the same name; without them the defaults hold.
+    This test ensures that a scheme's document titles are data, not code."""
+    import dataclasses
+
+    from dossier import project as project_lib
+    from dossier.documents import context as ctx
+    from evidence_makers import make_project
+
+    root = tmp_path / "县"
+    make_project(root, {})
+    project = project_lib.load(root)
+    cat = catalog_lib.load(str(EXAMPLE))
+    assert ctx.self_report_title(project, cat) == f"{project.applicant}创建食品安全示范县自评报告"
+    own = dataclasses.replace(cat, form={}, documents={**cat.documents, "scheme_name": "国家食品安全示范县",
+                                                      "self_assessment_title": "{applicant}{scheme}创建工作自评报告"})
+    assert not project.request.title
+    assert ctx.request_title(project, own) == f"{project.request.issuer or project.applicant}关于申报国家食品安全示范县的请示"
+    assert ctx.self_report_title(project, own) == f"{project.applicant}国家食品安全示范县创建工作自评报告"
+    assert ctx.attachment_titles(project, own)[:2] == ["国家食品安全示范县申报表",
+                                                      f"{project.applicant}国家食品安全示范县创建工作自评报告"]

@@ -55,6 +55,11 @@ class PageRef:
 # ----------------------------------------------------------------------------- shared
 
 
+def scheme_name(catalog: Catalog) -> str:
+    """The 创建称号 the documents print: ``documents.scheme_name``, else the catalog's ``scheme``."""
+    return str((catalog.documents or {}).get("scheme_name") or catalog.scheme)
+
+
 def doc_words(catalog: Catalog) -> dict[str, str]:
     """The scheme's own words in running text (catalog ``documents``), with defaults that fit
     any 示范创建 scheme:
@@ -65,7 +70,7 @@ def doc_words(catalog: Catalog) -> dict[str, str]:
     - ``negative_short``: how they name the negative list (负面工作清单)."""
     d = catalog.documents or {}
     return {
-        "request_purpose": str(d.get("request_purpose") or f"为做好{catalog.scheme}创建工作").rstrip("，,。"),
+        "request_purpose": str(d.get("request_purpose") or f"为做好{scheme_name(catalog)}创建工作").rstrip("，,。"),
         "work_name": str(d.get("work_name") or "各项工作"),
         "catalog_short": str(d.get("catalog_short") or f"《{catalog.name}》"),
         "negative_short": str(d.get("negative_short") or catalog.negative_name),
@@ -134,13 +139,13 @@ def _closing_body_items(paragraphs: Sequence[str]) -> list[dict]:
 
 def request_title(project: Project, catalog: Catalog) -> str:
     issuer = project.request.issuer or project.applicant
-    return project.request.title or f"{issuer}关于申报{catalog.scheme}的请示"
+    return project.request.title or f"{issuer}关于申报{scheme_name(catalog)}的请示"
 
 
 def attachment_titles(project: Project, catalog: Catalog) -> list[str]:
     """附件1 申报表, 附件2 自评报告, 附件3 the 汇编: the names the 请示 lists, printed the same
     on each attachment."""
-    return [catalog.form.get("title") or f"{catalog.scheme}申报表", self_report_title(project, catalog),
+    return [catalog.form.get("title") or f"{scheme_name(catalog)}申报表", self_report_title(project, catalog),
             DOSSIER_HEADING]
 
 
@@ -158,7 +163,7 @@ def request_context(project: Project, catalog: Catalog) -> dict:
     body = [
         f"{doc_words(catalog)['request_purpose']}，"
         f"{issuer}对照《{catalog.name}》逐项开展了自评，形成了申报表、自评报告和{DOSSIER_HEADING}。",
-        f"经自评，{issuer}申请创建{catalog.scheme}，恳请予以审核推荐。",
+        f"经自评，{issuer}申请创建{scheme_name(catalog)}，恳请予以审核推荐。",
         "妥否，请批示。",
     ]
     notes = []
@@ -265,7 +270,7 @@ def form_context(project: Project, catalog: Catalog) -> dict:
         text = L.paragraphs(project.self_assessment) if own else []
         date_cn = fmt_cn(project.application_date) if own and project.application_date and text else ""
         opinions.append({**box, "text": text, "date_cn": date_cn or "年\u3000\u3000月\u3000\u3000日"})
-    title = form.get("title") or f"{catalog.scheme}申报表"
+    title = form.get("title") or f"{scheme_name(catalog)}申报表"
     return {
         "annex_label": annex_label(project, catalog, title),
         "title_lines": title_lines(title, catalog),
@@ -288,7 +293,12 @@ def form_context(project: Project, catalog: Catalog) -> dict:
 
 
 def self_report_title(project: Project, catalog: Catalog) -> str:
-    return f"{project.applicant}创建{catalog.scheme}自评报告"
+    """``documents.self_assessment_title`` with {applicant} and {scheme} filled in, else
+    <申报单位>创建<创建称号>自评报告."""
+    own = (catalog.documents or {}).get("self_assessment_title")
+    if own:
+        return str(own).replace("{applicant}", project.applicant).replace("{scheme}", scheme_name(catalog))
+    return f"{project.applicant}创建{scheme_name(catalog)}自评报告"
 
 
 def _evidence_lines(item_id: str, report: CheckReport | None, page_refs: Mapping[str, Sequence[PageRef]] | None,
@@ -495,7 +505,7 @@ def notice_context(catalog: Catalog, page_starts: Sequence[int] = ()) -> dict:
         "annex1_title_lines": title_lines(attachments[0] if attachments else catalog.name, catalog),
         "catalog_rows": rows,
         "negative_rows": negatives,
-        "form_title_lines": title_lines(form.get("title") or f"{catalog.scheme}申报表", catalog),
+        "form_title_lines": title_lines(form.get("title") or f"{scheme_name(catalog)}申报表", catalog),
         "fields": form_fields(form),
         "narrative_label": form.get("narrative_label", "基本情况、主要制度及工作成效"),
         "narrative_note": form.get("narrative_note", ""),
