@@ -355,7 +355,7 @@ def _summary(catalog: Catalog, report: CheckReport) -> str:
     return text + "。"
 
 
-def closing_section(catalog: Catalog, report: CheckReport | None) -> list[dict]:
+def closing_section(catalog: Catalog, report: CheckReport | None, applicant: str = "") -> list[dict]:
     """三、存在问题及整改措施: the problems in the county's words (documents/problems.yaml),
     then the measures, each paragraph ending in 。"""
     pairs = []
@@ -380,8 +380,15 @@ def closing_section(catalog: Catalog, report: CheckReport | None) -> list[dict]:
     items += numbered(found)
     items.append(L.classify("（二）整改措施"))
     items += numbered(measures)
-    items += _body_items([f"下一步，我县将对照{words['catalog_short']}逐项抓好整改落实，确保各项工作全面达到示范创建标准。"])
+    items += _body_items([f"下一步，{self_name(applicant)}将对照{words['catalog_short']}逐项抓好整改落实，确保各项工作全面达到示范创建标准。"])
     return items
+
+
+def self_name(applicant: str) -> str:
+    """How the applicant names itself in its own report: 我县, 我市, 我区, 我旗 (by the last
+    character of its name, e.g. 某某自治县 → 我县, 某某市 → 我市); 我县 when nothing fits."""
+    last = applicant.strip()[-1:] if applicant.strip() else ""
+    return f"我{last}" if last in ("县", "市", "区", "旗") else "我县"
 
 
 def report_context(project: Project, catalog: Catalog, report: CheckReport | None,
@@ -412,7 +419,7 @@ def report_context(project: Project, catalog: Catalog, report: CheckReport | Non
             intro.append(f"按{doc_words(catalog)['catalog_short']}规定的分值，工作标准总分{points(scored['total'])}分，"
                          f"自评得分{points(scored['met'])}分{tail}。")
     intro += L.paragraphs(project.self_assessment)
-    closing = closing_section(catalog, report)
+    closing = closing_section(catalog, report, project.applicant)
     if closing and closing[-1]["style"] == L.STYLE_BODY:
         closing[-1] = {**closing[-1], "style": L.STYLE_BODY_KEEP}
     title = self_report_title(project, catalog)
