@@ -27,6 +27,7 @@ from dossier import project as project_lib
 from dossier.binder import (CategorySection, FileEntry, PageMap, Plan, Source, StandardSection, bind, patch)
 from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_for
 from dossier.binder.model import page_range
+from dossier.documents.layout import COMMON_WORDS
 from dossier.wording import clean_title
 from dossier.errors import BuildRefused, DossierError, OutputError  # noqa: F401  (BuildRefused: callers import it from here too)
 from dossier.records import Catalog, CheckReport, Evidence, EvidenceFile, Project
@@ -377,7 +378,8 @@ def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, divi
         raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")
     files = {f.path: f for f in index.files}
     plan, evidence = make_plan(session, dividers=dividers, draft=draft)
-    plan = dataclasses.replace(plan, keep_together=catalog.title_words)
+    # The 目录 keeps the same words whole as the documents' titles (公文 words + the scheme's own).
+    plan = dataclasses.replace(plan, keep_together=tuple(dict.fromkeys(COMMON_WORDS + catalog.title_words)))
     sources = make_sources(project, plan, files)
     notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
     return Planned(project, catalog, report, gaps, files, plan, evidence, sources, notes,
