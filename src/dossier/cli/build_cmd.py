@@ -80,6 +80,10 @@ def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool) -
         out.print(f"未能装订的材料（{len(result.left_out)}份，{where}）：")
         for path, reason in result.left_out.items():
             out.print(f"  {path}：{reason}")
+    if result.stats.fonts:
+        out.print(f"字体未能全部嵌入的材料（{len(result.stats.fonts)}份，已照常装订，阅读器会用本机字体代替显示）：")
+        for path, reason in result.stats.fonts.items():
+            out.print(f"  {path}：{reason}")
     if result.gaps:
         where = "已在草稿的目录和自评报告中标出" if draft else "详见 dossier check；加 --draft 可在目录和文书中标出"
         out.print(f"检查发现的问题（{len(result.gaps)}项，{where}）：")
