@@ -41,6 +41,8 @@ URW_DIRS = ("/usr/share/fonts/opentype/urw-base35", "/usr/share/fonts/type1/urw-
 SONG = ("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", "/usr/share/fonts/truetype/arphic/gbsn00lp.ttf")
 KAI = ("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf", "/usr/share/fonts/truetype/arphic/gkai00mp.ttf")
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+# Tables a PDF reader never uses (it positions glyphs itself); decoding them is most of the work.
+_DROP = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "DSIG", "mort", "morx", "kern"]
 
 
 class Unsubstitutable(Exception):
@@ -369,6 +371,12 @@ def _font_file(candidates: tuple[str, ...]) -> str | None:
     return str(found) if found else None
 
 
+def _drop(font) -> None:
+    for table in _DROP:  # removed unread: the subsetter would decode them first
+        if table in font:
+            del font[table]
+
+
 def _tag(data: bytes) -> str:
     n = int(hashlib.sha256(data).hexdigest()[:16], 16)
     return "".join(chr(ord("A") + (n // 26 ** i) % 26) for i in range(6))
@@ -404,6 +412,7 @@ def _substitute_cid(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None:
     if path is None:
         raise Unsubstitutable("本机没有可嵌入的中文 TrueType 字体（请安装 fonts-arphic-gbsn00lp）")
     tt = TTFont(path, lazy=True, fontNumber=0)
+    _drop(tt)
     best = tt.getBestCmap()
     glyph_of: dict[int, str] = {}
     lacking: dict[int, str] = {}
@@ -418,7 +427,8 @@ def _substitute_cid(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None:
     options.notdef_outline = True
     options.name_IDs = ["*"]
     options.glyph_names = False
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "DSIG"]
+    options.hinting = False  # AR PL's bytecode triples the subset and the time; print and screens do without
+    options.drop_tables += _DROP
     subsetter = subset.Subsetter(options)
     subsetter.populate(glyphs=sorted(set(glyph_of.values())))
     subsetter.subset(tt)
@@ -645,7 +655,8 @@ def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None
     path = _urw_path(urw)
     if path is None:
         raise Unsubstitutable(f"本机没有替代字体 {urw}（请安装 fonts-urw-base35）")
-    otf = TTFont(path)
+    otf = TTFont(path, lazy=True)
+    _drop(otf)
     builtin = _afm_encoding(urw) if symbolic else _encoding_names("/StandardEncoding")
     names = _code_names(font, builtin, symbolic)
     glyphs = set(otf.getGlyphOrder())
@@ -668,6 +679,7 @@ def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None
     options.notdef_outline = True
     options.glyph_names = True
     options.name_IDs = ["*"]
+    options.drop_tables += _DROP
     subsetter = subset.Subsetter(options)
     subsetter.populate(glyphs=sorted(wanted))
     subsetter.subset(otf)
