@@ -36,7 +36,7 @@ import pikepdf
 
 from dossier import atomic
 
-EMBED_VERSION = 2
+EMBED_VERSION = 3
 URW_DIRS = ("/usr/share/fonts/opentype/urw-base35", "/usr/share/fonts/type1/urw-base35")
 SONG = ("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", "/usr/share/fonts/truetype/arphic/gbsn00lp.ttf")
 KAI = ("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf", "/usr/share/fonts/truetype/arphic/gkai00mp.ttf")
@@ -105,27 +105,9 @@ def _marker(cache_dir: Path, key: str) -> Path:
 
 def embed_file(source: Path, target: Path) -> Outcome:
     """Write ``target``, a copy of ``source`` with substitutes embedded, when it needs one."""
-    import logging
-
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "table not subset; dropped" is expected
     with pikepdf.open(source) as pdf:
-        found = named_only(pdf)
-        if not found:
-            return Outcome(source)
-        shown = shown_codes(pdf, set(found))
-        outcome = Outcome(target)
-        for og, font in found.items():
-            name = font_name(font)
-            try:
-                if font.get("/Subtype") == pikepdf.Name.Type0:
-                    note = _substitute_cid(pdf, font, shown.get(og, []))
-                else:
-                    note = _substitute_simple(pdf, font, shown.get(og, []))
-                outcome.substituted.append(name)
-                if note:
-                    outcome.problems.append(f"{name}：{note}")
-            except Unsubstitutable as e:
-                outcome.problems.append(f"{name}：{e}")
+        outcome = substitute_all(pdf)
+        outcome.file = target
         if not outcome.substituted:
             return Outcome(source, [], outcome.problems)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +115,33 @@ def embed_file(source: Path, target: Path) -> Outcome:
         pdf.save(tmp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         tmp.replace(target)
         return outcome
+
+
+def substitute_all(pdf: pikepdf.Pdf) -> Outcome:
+    """Give every named-only font of the open ``pdf`` an embedded substitute, in place."""
+    import logging
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "table not subset; dropped" is expected
+    outcome = Outcome(Path())
+    found = named_only(pdf)
+    if not found:
+        return outcome
+    shown = shown_codes(pdf, set(found))
+    for og, font in found.items():
+        name = font_name(font)
+        try:
+            if font.get("/Subtype") == pikepdf.Name.Type0:
+                note = _substitute_cid(pdf, font, shown.get(og, []))
+            else:
+                note = _substitute_simple(pdf, font, shown.get(og, []))
+            outcome.substituted.append(name)
+            if note:
+                outcome.problems.append(f"{name}：{note}")
+        except Unsubstitutable as e:
+            outcome.problems.append(f"{name}：{e}")
+        except Exception as e:  # one odd font must not cost the file its other substitutes
+            outcome.problems.append(f"{name}：无法替换（{_short(e)}）")
+    return outcome
 
 
 def _short(e: Exception) -> str:
@@ -474,6 +483,12 @@ def _substitute_cid(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None:
     desc.FontDescriptor = pdf.make_indirect(descriptor)
     desc.CIDToGIDMap = pdf.make_indirect(pikepdf.Stream(pdf, bytes(gid_map)))
     font.BaseFont = pikepdf.Name(f"/{tag}+{base}")
+    encoding = font.get("/Encoding")
+    if (isinstance(encoding, pikepdf.Name) and encoding not in (pikepdf.Name("/Identity-H"), pikepdf.Name("/Identity-V"))
+            and codes and len({len(c) for c in codes}) == 1):
+        # The predefined CMap, cut to the codes shown and embedded: the file no longer depends on
+        # the reader's CMap collection (and pikepdf's PDF/A check reads embedded CMaps only).
+        font.Encoding = pdf.make_indirect(_embedded_cmap(pdf, str(encoding)[1:], codes, info))
     if "/ToUnicode" not in font and text_of:
         font.ToUnicode = pdf.make_indirect(pikepdf.Stream(pdf, _to_unicode_cmap(text_of)))
     # The font is embedded all the same; the clerk hears that some characters suffer.
@@ -524,6 +539,31 @@ def _donor():
     from fontTools.ttLib import TTFont
 
     return TTFont(NOTO_SERIF_SC[0], fontNumber=NOTO_SERIF_SC[1], lazy=True)
+
+
+def _embedded_cmap(pdf: pikepdf.Pdf, name: str, codes: dict[bytes, int], info) -> pikepdf.Stream:
+    n = len(next(iter(codes)))
+    wmode = 1 if name.endswith("-V") else 0
+    registry = str(info.get("/Registry", "Adobe")) if isinstance(info, pikepdf.Dictionary) else "Adobe"
+    ordering = str(info.get("/Ordering", "Identity")) if isinstance(info, pikepdf.Dictionary) else "Identity"
+    supplement = int(info.get("/Supplement", 0)) if isinstance(info, pikepdf.Dictionary) else 0
+    cmap_name = f"Dossier-{name}"
+    lines = []
+    items = sorted(codes.items())
+    for i in range(0, len(items), 100):
+        chunk = items[i:i + 100]
+        lines.append(f"{len(chunk)} begincidchar")
+        lines += [f"<{code.hex().upper()}> {cid}" for code, cid in chunk]
+        lines.append("endcidchar")
+    body = "\n".join(lines)
+    text = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            f"/CIDSystemInfo << /Registry ({registry}) /Ordering ({ordering}) /Supplement {supplement} >> def\n"
+            f"/CMapName /{cmap_name} def\n/CMapType 1 def\n/WMode {wmode} def\n"
+            f"1 begincodespacerange\n<{'00' * n}> <{'FF' * n}>\nendcodespacerange\n{body}\n"
+            "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    return pikepdf.Stream(pdf, text.encode(), Type=pikepdf.Name.CMap, CMapName=pikepdf.Name("/" + cmap_name),
+                          CIDSystemInfo=pikepdf.Dictionary(Registry=registry, Ordering=ordering, Supplement=supplement),
+                          WMode=wmode)
 
 
 def _to_unicode_cmap(text_of: dict[bytes, str]) -> bytes:
