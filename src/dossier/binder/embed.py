@@ -36,7 +36,7 @@ import pikepdf
 
 from dossier import atomic
 
-EMBED_VERSION = 3
+EMBED_VERSION = 4
 URW_DIRS = ("/usr/share/fonts/opentype/urw-base35", "/usr/share/fonts/type1/urw-base35")
 SONG = ("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", "/usr/share/fonts/truetype/arphic/gbsn00lp.ttf")
 KAI = ("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf", "/usr/share/fonts/truetype/arphic/gkai00mp.ttf")
@@ -150,10 +150,23 @@ def _short(e: Exception) -> str:
 
 
 def font_name(font) -> str:
-    try:
-        return str(font.get("/BaseFont", pikepdf.Name("/未命名字体")))[1:] or "未命名字体"
-    except Exception:  # a name that is neither UTF-8 nor a Name
+    """The font's /BaseFont as a person reads it: Chinese Windows writes 宋体 as GBK bytes."""
+    name = font.get("/BaseFont")
+    if not isinstance(name, pikepdf.Name):
         return "未命名字体"
+    raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name.unparse())[1:]
+    for codec in ("utf-8", "gbk"):
+        try:
+            return raw.decode(codec) or "未命名字体"
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+# Chinese faces named by a simple (one byte a code) font: Windows' old "Save as PDF" wrote GBK
+# text this way, which only a reader holding the very font shows as Chinese.
+_CJK_NAMES = ("simsun", "simhei", "fangsong", "kaiti", "stsong", "stheiti", "stkaiti", "stfangsong", "nsimsun",
+              "microsoftyahei", "dengxian", "songti", "heiti", "fzxiaobiaosong", "fangzheng")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,7 +704,12 @@ def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None
 
     descriptor = font.get("/FontDescriptor")
     flags = int(descriptor.get("/Flags", 0)) if isinstance(descriptor, pikepdf.Dictionary) else 0
-    urw, symbolic = substitute_for(font_name(font), flags)
+    name = font_name(font)
+    plain = re.sub(r"[\s_\-,]", "", name).lower()
+    if any(ord(ch) > 127 for ch in name) or any(n in plain for n in _CJK_NAMES):
+        raise Unsubstitutable("中文字体未嵌入且按单字节编码（多为旧版 Word/WPS 另存的 PDF），只有装有该字体的电脑才能正确显示，"
+                              "无法可靠替换；请用原文件重新导出 PDF（选择嵌入字体）")
+    urw, symbolic = substitute_for(name, flags)
     path = _urw_path(urw)
     if path is None:
         raise Unsubstitutable(f"本机没有替代字体 {urw}（请安装 fonts-urw-base35）")
@@ -745,5 +763,5 @@ def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None
     font.Subtype = pikepdf.Name.Type1
     font.BaseFont = pikepdf.Name(f"/{tag}+{base}")
     font.FontDescriptor = pdf.make_indirect(new_descriptor)
-    lost = sorted({c for c in used if names.get(c) not in glyphs and c != 32})
+    lost = sorted({c for c in used if names.get(c) not in (None, ".notdef") and names[c] not in glyphs})
     return f"{len(lost)}个字符在替代字体中没有字形" if lost else None
