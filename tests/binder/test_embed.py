@@ -13,32 +13,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
-
 from dossier.binder import CategorySection, FileEntry, Plan, Source, StandardSection, bind, embed
 
+from makers import LATIN, SONG, stsong_pdf
+
 THIRD_PARTY = Path(__file__).resolve().parents[1] / "fixtures" / "third-party"
-SONG = "示范县民政局关于二〇二一年未成年人保护工作的报告"
-LATIN = "Helvetica: Report 2021, page 3"
-
-
-def stsong_pdf(path: Path, lines: list[str] = (SONG,)) -> Path:
-    """What reportlab writes with its built-in CID font: STSong-Light, named and not embedded."""
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path))
-    y = 760
-    for line in lines:
-        c.setFont("STSong-Light", 18)
-        c.drawString(72, y, line)
-        y -= 30
-    c.setFont("Helvetica", 12)
-    c.drawString(72, y, LATIN)
-    c.setFont("Times-Bold", 12)
-    c.drawString(72, y - 20, "Times-Bold: Annex 1")
-    c.save()
-    return path
 
 
 def pdffonts(path: Path) -> list[tuple[str, str]]:

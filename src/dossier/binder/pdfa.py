@@ -55,8 +55,9 @@ def convert(path: Path) -> Outcome:
         outcome.changes += [f"字体 {line}" for line in fonts.problems]
         removed = _clear(pdf)
         if removed:
-            outcome.changes.append(f"删除了 PDF/A 不允许的动作或页面附加项 {removed} 处（脚本、启动程序、翻页效果等）")
+            outcome.changes.append(f"删除了材料中 PDF/A 不允许的自动动作 {removed} 处（脚本、启动外部程序等；链接的目标保留）")
         _default_cmyk(pdf)
+        _dates(pdf)
         try:
             pdfa.save(pdf, target, FLAVOUR)
         except pdfa.PdfaError as e:
@@ -66,6 +67,27 @@ def convert(path: Path) -> Outcome:
     target.replace(path)
     outcome.ok = True
     return outcome
+
+
+def _dates(pdf: pikepdf.Pdf) -> None:
+    """Creation and modification dates in the Info dictionary and, equal, in the XMP packet."""
+    import datetime as dt
+
+    from pikepdf.models.metadata import decode_pdf_date, encode_pdf_date
+
+    now = dt.datetime.now(dt.timezone.utc).astimezone().replace(microsecond=0)
+    info = pdf.docinfo
+    when = {}
+    for key in ("/CreationDate", "/ModDate"):
+        try:
+            when[key] = decode_pdf_date(str(info[key])) if key in info and key != "/ModDate" else now
+        except (ValueError, TypeError):
+            when[key] = now
+        info[key] = pikepdf.String(encode_pdf_date(when[key]))
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["xmp:CreateDate"] = when["/CreationDate"].isoformat()
+        meta["xmp:ModifyDate"] = when["/ModDate"].isoformat()
+        meta["xmp:MetadataDate"] = when["/ModDate"].isoformat()
 
 
 def _clear(pdf: pikepdf.Pdf) -> int:
@@ -78,10 +100,12 @@ def _clear(pdf: pikepdf.Pdf) -> int:
             removed += 1
     for page in pdf.pages:
         obj = page.obj
-        for key in ("/AA", "/Trans", "/PieceInfo", "/Dur"):
+        for key in ("/Trans", "/PieceInfo", "/Dur"):  # slideshow effects, editors' private data: not worth a word
             if key in obj:
                 del obj[key]
-                removed += 1
+        if "/AA" in obj:
+            del obj["/AA"]
+            removed += 1
         annots = obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array):
             continue
