@@ -159,3 +159,24 @@ def test_bound_dossier_embeds_every_font_and_keeps_the_text(tmp_path):
                                   capture_output=True, text=True, check=True).stdout
             assert "".join(want.split()) in "".join(got.split()), (name, offset)
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in digests} == digests
+
+
+def test_ocr_text_layer_font_is_embedded_too(tmp_path):
+    """This test ensures that the invisible text layer dossier lays over scans (an Identity-H font
+    whose codes are Unicode, named only) gets an embedded subset mapped through its ToUnicode map,
+    so pdffonts lists nothing unembedded and the recognised text extracts unchanged."""
+    from dossier.binder import ocrlayer
+
+    text = "县人民政府关于二〇二一年工作的通知"
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    font = ocrlayer._font(pdf)
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary({ocrlayer.FONT_KEY: font}))
+    hexed = "".join(f"{ord(c):04X}" for c in text)
+    page.contents_add(pikepdf.Stream(pdf, f"BT 3 Tr {ocrlayer.FONT_KEY} 14 Tf 72 700 Td <{hexed}> Tj ET".encode()))
+    source = tmp_path / "ocr.pdf"
+    pdf.save(source)
+    outcome = embed.bindable(source, "ocr", tmp_path / "cache")
+    assert outcome.problems == [] and outcome.substituted == ["DossierOCRText"]
+    assert [emb for _, emb in pdffonts(outcome.file)] == ["yes"]
+    assert pdftotext(outcome.file).strip() == pdftotext(source).strip() == text
