@@ -36,7 +36,7 @@ import pikepdf
 
 from dossier import atomic
 
-EMBED_VERSION = 4
+EMBED_VERSION = 5
 URW_DIRS = ("/usr/share/fonts/opentype/urw-base35", "/usr/share/fonts/type1/urw-base35")
 SONG = ("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", "/usr/share/fonts/truetype/arphic/gbsn00lp.ttf")
 KAI = ("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf", "/usr/share/fonts/truetype/arphic/gkai00mp.ttf")
@@ -69,6 +69,8 @@ def bindable(file: Path, key: str, cache_dir: Path) -> Outcome:
         pass
     try:
         outcome = embed_file(file, copy)
+    except (pikepdf.PdfError, pikepdf.PasswordError, RecursionError):
+        outcome = Outcome(file)  # unreadable: opening it for binding says why, once
     except Exception as e:  # an odd file is bound as it is; its fonts are reported
         outcome = Outcome(file, [], [f"无法检查字体（{_short(e)}）"])
     try:
@@ -127,13 +129,16 @@ def substitute_all(pdf: pikepdf.Pdf) -> Outcome:
     if not found:
         return outcome
     shown = shown_codes(pdf, set(found))
+    # A viewer may draw a form field's value itself (NeedAppearances) with the form's default
+    # fonts: a simple one keeps its whole Latin set, not just what the pages show.
+    form_fonts = _form_fonts(pdf)
     for og, font in found.items():
         name = font_name(font)
         try:
             if font.get("/Subtype") == pikepdf.Name.Type0:
                 note = _substitute_cid(pdf, font, shown.get(og, []))
             else:
-                note = _substitute_simple(pdf, font, shown.get(og, []))
+                note = _substitute_simple(pdf, font, shown.get(og, []), complete=og in form_fonts)
             outcome.substituted.append(name)
             if note:
                 outcome.problems.append(f"{name}：{note}")
@@ -250,6 +255,23 @@ def named_only(pdf: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dictionary]:
                 fonts[key] = pdf.make_indirect(font)
                 font = fonts[key]
             found[font.objgen] = font
+    return found
+
+
+def _form_fonts(pdf: pikepdf.Pdf) -> set:
+    """The fonts of the interactive form's default resources (/DR) and of each widget's own /DR."""
+    found = set()
+    form = pdf.Root.get("/AcroForm")
+    holders = [form] if isinstance(form, pikepdf.Dictionary) else []
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            holders += [a for a in annots if isinstance(a, pikepdf.Dictionary)]
+    for holder in holders:
+        dr = holder.get("/DR")
+        fonts = dr.get("/Font") if isinstance(dr, pikepdf.Dictionary) else None
+        if isinstance(fonts, pikepdf.Dictionary):
+            found |= {f.objgen for _, f in fonts.items() if isinstance(f, pikepdf.Object) and f.is_indirect}
     return found
 
 
@@ -622,7 +644,7 @@ def substitute_for(name: str, flags: int = 0) -> tuple[str, bool]:
     if any(w in lowered for w in ("courier", "mono", "consolas")) or flags & 1:
         family = "mono"
     elif any(w in lowered for w in ("helvetica", "arial", "sans", "hei", "黑", "gothic", "verdana", "tahoma",
-                                     "calibri", "yahei", "segoe")):
+                                     "calibri", "yahei", "segoe", "ubuntu", "roboto")):
         family = "sans"
     else:
         family = "serif"
@@ -698,7 +720,7 @@ def _code_names(font, builtin: dict[int, str], symbolic: bool) -> dict[int, str]
     return names
 
 
-def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None:
+def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes], complete: bool = False) -> str | None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -719,7 +741,7 @@ def _substitute_simple(pdf: pikepdf.Pdf, font, shown: list[bytes]) -> str | None
     names = _code_names(font, builtin, symbolic)
     glyphs = set(otf.getGlyphOrder())
     used = sorted({b for s in shown for b in s})
-    wanted = {names[c] for c in used if names.get(c) in glyphs}
+    wanted = {names[c] for c in (range(32, 256) if complete else used) if names.get(c) in glyphs}
     upem = otf["head"].unitsPerEm
     metrics = otf["hmtx"].metrics
     if not isinstance(font.get("/Widths"), pikepdf.Array):
