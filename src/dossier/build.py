@@ -529,8 +529,9 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
         try:
             with atomic.OutputSet() as outputs:
                 bound = bind_or_reuse(planned, outputs, previous, workdir, progress, pdfa=pdfa)
-                seconds.update({k: bound.result.stats.seconds[k] for k in ("转换", "封面和目录", "装订", "PDF/A")
-                                if k in bound.result.stats.seconds})
+                seconds.update({k: bound.result.stats.seconds.get(k, 0.0) for k in ("转换", "封面和目录", "装订")})
+                if pdfa:
+                    seconds["PDF/A"] = bound.result.stats.seconds.get("PDF/A", 0.0)
                 clock = time.perf_counter()
                 documents = make_documents(planned, bound, outputs, previous, workdir, progress)
                 seconds["文书"] = time.perf_counter() - clock
