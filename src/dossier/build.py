@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from dossier import atomic, lock, scratch
-from dossier import check as check_lib
+from dossier import atomic, lock, scratch, wording
 from dossier import ids
 from dossier import office
 from dossier import project as project_lib
@@ -30,7 +29,8 @@ from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_
 from dossier.binder.model import page_range
 from dossier.wording import clean_title
 from dossier.errors import BuildRefused, DossierError, OutputError  # noqa: F401  (BuildRefused: callers import it from here too)
-from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
+from dossier.records import Catalog, CheckReport, Evidence, EvidenceFile, Project
+from dossier.session import Session
 
 PDF_NAME = "证明材料汇编.pdf"
 MANIFEST_NAME = "材料清单.xlsx"
@@ -39,8 +39,7 @@ STATE_NAME = "last-build.json"
 STATE_VERSION = 1
 DOC_NAMES = ("申报表.docx", "请示.docx", "自评报告.docx")
 DOSSIER_TITLE = "证明材料汇编"
-STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材料", "not_applicable": "不适用",
-             "declared": "已承诺", "undeclared": "未承诺", "violated": "存在负面情形"}
+STATUS_CN = wording.status_labels()  # the clerk's words (wording.yaml), as check prints them
 GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
 # progress(stage, done, total); stages: 索引, 转换, 装订, 文书
 Progress = Callable[[str, int, int], None]
@@ -114,19 +113,19 @@ def _format_of(path: str) -> str:
     return suffix if suffix == "pdf" or suffix in OFFICE_FORMATS else "unsupported"
 
 
-def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Mapping[str, EvidenceFile],
-              assignments: list[Assignment], *, dividers: bool = True,
+def make_plan(session: Session, *, dividers: bool = True,
               draft: bool = False) -> tuple[Plan, dict[str, list[Evidence]]]:
     """The dossier's order: categories → standards (catalog order) → their evidence; the
-    negative-list items last. Titles and dates come from the manifest when given, else the file."""
-    by_id: dict[str, list[Assignment]] = {}
-    for a in assignments:
-        by_id.setdefault(ids.normalize(a.indicator), []).append(a)
+    negative-list items last. Titles and dates come from the manifest when given, else the file.
+    The evidence per standard is the session's, merged once for check, plan and documents."""
+    catalog, project, report = session.catalog, session.project, session.check()
+    files = session.files_by_path()
+    per_standard = session.evidence_per_standard()
     evidence: dict[str, list[Evidence]] = {}
 
     def section(std) -> StandardSection:
         finding = report.finding(std.id)
-        merged = {e.path: e for e in check_lib.merge_evidence(std.id, by_id.get(std.id, ()), dict(files))}
+        merged = {e.path: e for e in per_standard.get(std.id, ())}
         entries, used = [], []
         for path in (finding.evidence if finding else ()):
             ev = merged.get(path) or Evidence(path, std.id, Path(path).stem, "", None, None, "register",
@@ -143,10 +142,9 @@ def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Ma
     if catalog.negative_items:
         categories.append(CategorySection("N", catalog.negative_name,
                                           tuple(section(s) for s in catalog.negative_items)))
-    from dossier import wording
-    from dossier.documents.context import annex_label
+    from dossier.documents.context import annex_label, scheme_name
 
-    plan = Plan(DOSSIER_TITLE, project.applicant, catalog.scheme, project.application_date, tuple(categories),
+    plan = Plan(DOSSIER_TITLE, project.applicant, scheme_name(catalog), project.application_date, tuple(categories),
                 dividers=dividers, draft=draft,
                 annex_label=annex_label(project, catalog, wording.title("dossier")))
     return plan, evidence
@@ -371,15 +369,16 @@ class Documents:
 def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, dividers: bool = True,
                progress: Progress | None = None, draft: bool = False) -> Planned:
     """Step 1: index, check and the dossier's order. Raises BuildRefused under ``strict``."""
-    report, index = check_lib.check_project(project, catalog, progress=(
+    session = Session(project, catalog)
+    report = session.check(progress=(
         (lambda phase, done, total: progress("索引", done, total)) if progress else None))
+    index = session.index_result
     gaps = gap_lines(report, catalog)
     if strict and gaps:
         shown = "\n  ".join(gaps[:30]) + (f"\n  ……另有{len(gaps) - 30}项" if len(gaps) > 30 else "")
         raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")
     files = {f.path: f for f in index.files}
-    plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers,
-                               draft=draft)
+    plan, evidence = make_plan(session, dividers=dividers, draft=draft)
     sources = make_sources(project, plan, files)
     notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
     return Planned(project, catalog, report, gaps, files, plan, evidence, sources, notes,
