@@ -49,7 +49,7 @@ class _Bars:
               help="生成草稿：每页加“草稿”标记，目录和文书中标出缺少或无法读取的材料，允许占位内容（某某、待填等）。")
 @click.option("--pdfa", is_flag=True,
               help="把证明材料汇编存为 PDF/A-2b（长期存档格式：嵌入全部字体和色彩描述，去掉脚本等），"
-                   "并在保存前逐项校验；未通过校验时保留普通 PDF 并列出原因。")
+                   "写出后读回校验；未通过校验时保留普通 PDF 并列出原因。")
 def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool, pdfa: bool) -> None:
     """生成全部申报材料：证明材料汇编.pdf（封面、目录、连续页码、书签）、申报表、请示、自评报告和材料清单。
 
