@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from dossier import yamlio
+from dossier import ids, yamlio
 from dossier.dates import parse_date
 from dossier.errors import ConfigError
 from dossier.paths import OutsideProject, inside
@@ -27,6 +27,15 @@ def find_config(project_dir: Path) -> Path:
     return cfg
 
 
+def _fold_incident_ids(data: dict) -> None:
+    """An incident's item is an ID like any other: ``Ｎ４`` or `` n4 `` is N4 (CONTRACT.md §1)."""
+    incidents = data.get("incidents")
+    if isinstance(incidents, list):
+        for inc in incidents:
+            if isinstance(inc, dict) and isinstance(inc.get("item"), str):
+                inc["item"] = ids.normalize(inc["item"])
+
+
 def load(project_dir: Path | str = ".") -> Project:
     cfg = find_config(Path(project_dir))
     root = cfg.parent
@@ -35,6 +44,7 @@ def load(project_dir: Path | str = ".") -> Project:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError("dossier.yaml 应为键值表（YAML mapping）", path=str(cfg), line=1)
+    _fold_incident_ids(data)
     yamlio.validate(data, "project.schema.json", path=cfg, located=located, what="dossier.yaml")
 
     def fail(message: str, *key) -> ConfigError:

@@ -1,0 +1,43 @@
+"""CONTRACT.md §1/§2 as a clerk meets it in dossier.yaml: IDs typed with full-width characters."""
+
+from __future__ import annotations
+
+import json
+
+from cli_runner import invoke
+
+
+def _project_with_incident(tmp_path, item: str):
+    project = tmp_path / "县"
+    assert invoke("init", project).exit_code == 0
+    cfg = project / "dossier.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    text = text.replace("incidents: []", f"incidents:\n  - {{item: {item}, date: 2021-05-01, summary: 溺水事故}}")
+    cfg.write_text(text, encoding="utf-8")
+    return project
+
+
+def test_full_width_incident_item_is_the_same_negative_item(tmp_path):
+    """An incident typed with a full-width ID (Ｎ４, as a Chinese IME writes it) or lower case
+    with spaces is N4: the check reports N4 violated and the county 不予推荐, exit 1.
+    This test ensures that incident items are matched after trimming and full-width folding like every ID."""
+    for typed in ("Ｎ４", "' n4 '"):
+        project = _project_with_incident(tmp_path / typed.strip("' "), typed)
+        result = invoke("check", project, "--format", "json")
+        assert result.exit_code == 1, result.output
+        report = json.loads(result.stdout)
+        assert report["eligible"] is False
+        n4 = next(i for i in report["indicators"] if i["id"] == "N4")
+        assert n4["status"] == "violated"
+        assert "2021-05-01" in n4["problems"][0]["message"]
+
+
+def test_incident_item_outside_the_negative_list_names_key_and_line(tmp_path):
+    """An incident item that is not N1–N7 (Ｎ８ after folding is N8) is a settings error: exit 2 with
+    the file, line and key in the message, no traceback.
+    This test ensures that folding does not let an invalid item through."""
+    project = _project_with_incident(tmp_path, "Ｎ８")
+    result = invoke("check", project)
+    assert result.exit_code == 2
+    assert "dossier.yaml:" in result.stderr and "incidents.0.item" in result.stderr
+    assert "Traceback" not in result.output
