@@ -15,7 +15,7 @@ DEFAULT_OUTPUTS = {"html": "检查报告.html", "xlsx": "任务分解表.xlsx"}
 
 
 @click.command("check")
-@click.argument("project", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("project", metavar="[项目文件夹]", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json", "html", "xlsx"]), default="terminal",
               show_default=True,
               help="输出格式：terminal 终端显示；json 输出到屏幕（或 --output 指定的文件）；"
@@ -26,7 +26,7 @@ DEFAULT_OUTPUTS = {"html": "检查报告.html", "xlsx": "任务分解表.xlsx"}
 def check(project: Path, fmt: str, output: Path | None, by_department: bool) -> int:
     """逐条检查工作标准和负面清单项：哪些已达标、哪些缺材料、由哪个部门补充。
 
-    PROJECT 是申报项目文件夹（含 dossier.yaml），默认为当前文件夹。
+    项目文件夹即申报项目文件夹（含 dossier.yaml），默认为当前文件夹。
     全部达标且没有问题时退出码为 0；有缺项、不予推荐、无法读取的文件或材料清单错误行时为 1；
     设置文件无法使用时为 2。
     """
