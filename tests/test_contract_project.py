@@ -41,3 +41,20 @@ def test_incident_item_outside_the_negative_list_names_key_and_line(tmp_path):
     assert result.exit_code == 2
     assert "dossier.yaml:" in result.stderr and "incidents.0.item" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_unknown_catalog_names_file_line_and_key(tmp_path):
+    """``catalog: nosuch`` in dossier.yaml ends the run with exit 2 and a message that says what (the
+    unknown name, the built-in ones) and where (dossier.yaml, its line, key catalog), with nothing on stdout.
+    This test ensures that an unknown catalog is reported like every other settings error."""
+    project = tmp_path / "县"
+    assert invoke("init", project).exit_code == 0
+    cfg = project / "dossier.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("catalog:"))
+    cfg.write_text(text.replace("catalog: minor-protection-2021", "catalog: nosuch"), encoding="utf-8")
+    result = invoke("check", project, "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"dossier.yaml:{line}：" in result.stderr
+    assert "未知的指标体系 nosuch" in result.stderr and "minor-protection-2021" in result.stderr
+    assert "键 catalog" in result.stderr

@@ -129,8 +129,17 @@ def open_project(project_dir: Path | str = ".") -> tuple[Project, Catalog]:
     """Load ``dossier.yaml`` and the catalog it names: what every project command starts with."""
     from dossier import catalog as catalog_lib
 
+    from dossier.errors import CatalogNotFound
+
     project = load(project_dir)
-    return project, catalog_lib.load(project.catalog, base=project.root)
+    try:
+        return project, catalog_lib.load(project.catalog, base=project.root)
+    except CatalogNotFound as e:
+        if "catalog" not in project.raw:
+            raise
+        # Say where the name was written, like every other settings error (CONTRACT.md §5: what and where).
+        line = yamlio.read_yaml(project.config_path, what="项目设置")[1].line(("catalog",))
+        raise CatalogNotFound(e.message, path=str(project.config_path), line=line, key="catalog") from None
 
 
 def missing_evidence_dir(project: Project) -> ConfigError:
