@@ -58,3 +58,13 @@ def test_unknown_catalog_names_file_line_and_key(tmp_path):
     assert f"dossier.yaml:{line}：" in result.stderr
     assert "未知的指标体系 nosuch" in result.stderr and "minor-protection-2021" in result.stderr
     assert "键 catalog" in result.stderr
+
+
+def test_init_in_a_place_that_cannot_hold_folders_is_a_plain_error(tmp_path):
+    """``dossier init`` where no folder can be made (under /proc, a missing drive, a read-only share)
+    answers exit 2 with the folder and a Chinese reason, not 内部错误 (exit 3), and creates nothing.
+    This test ensures that a bad target for init is treated as the clerk's mistake it is."""
+    result = invoke("init", "/proc/dossier-县")
+    assert result.exit_code == 2
+    assert "无法创建文件夹 /proc/dossier-县" in result.stderr and "内部错误" not in result.stderr
+    assert "Traceback" not in result.output
