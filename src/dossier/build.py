@@ -64,6 +64,7 @@ class BuildResult:
     # replaced: no page number moved) or "reused" (nothing it depends on changed).
     dossier: str = "bound"
     documents_reused: bool = False  # 申报表/请示/自评报告/材料清单 left as they were
+    pdfa: object = None  # with --pdfa: binder.pdfa.Outcome (ok, findings, changes)
 
 
 def page_map_path(project: Project) -> Path:
@@ -354,6 +355,7 @@ class Bound:
     mode: str  # bound / patched / reused
     dossier_key: str
     hashes: dict[str, str]
+    pdfa: object = None  # binder.pdfa.Outcome of a --pdfa build
 
 
 @dataclass
@@ -384,7 +386,24 @@ def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, divi
 
 
 def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping, workdir: Path,
-                  progress: Progress | None = None) -> Bound:
+                  progress: Progress | None = None, pdfa: bool = False) -> Bound:
+    """Step 2 (see :func:`_bind_or_reuse`), then, with ``pdfa``, the dossier as PDF/A-2b."""
+    bound = _bind_or_reuse(planned, outputs, previous, workdir, progress, pdfa)
+    if pdfa:
+        from dossier.binder import pdfa as pdfa_lib
+
+        clock = time.perf_counter()
+        pdf_path = planned.project.output_dir / PDF_NAME
+        if bound.mode == "reused":
+            bound.pdfa = pdfa_lib.Outcome(ok=pdfa_lib.declares(pdf_path), findings=["上次生成时未能通过 PDF/A-2b 校验"])
+        else:
+            bound.pdfa = pdfa_lib.convert(outputs.stage(pdf_path))
+        bound.result.stats.seconds["PDF/A"] = time.perf_counter() - clock
+    return bound
+
+
+def _bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping, workdir: Path,
+                   progress: Progress | None = None, pdfa: bool = False) -> Bound:
     """Step 2: the dossier PDF. The last build's record says what its outputs were made from;
     whatever still matches it is kept (issue 7: a rebuild after one changed file must not
     re-bind 10,000 pages): nothing changed → reused; only files whose pages keep their count →
@@ -392,7 +411,7 @@ def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping
     project, plan, sources = planned.project, planned.plan, planned.sources
     cache_dir = project.state_dir / "pdf-cache"
     hashes = {p: s.sha256 or office.sha256_or_empty(s.file) for p, s in sources.items()}
-    dossier_key = _dossier_key(project, plan, sources)
+    dossier_key = _dossier_key(project, plan, sources) + ("-pdfa" if pdfa else "")
     old_map = _previous_page_map(project) if previous else None
     pdf_path = project.output_dir / PDF_NAME
     reusable = (old_map is not None and previous.get("dossier_key") == dossier_key
@@ -485,7 +504,7 @@ def _refuse_undecodable_root(root: Path) -> None:
 
 
 def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
-          progress: Progress | None = None, draft: bool = False) -> BuildResult:
+          progress: Progress | None = None, draft: bool = False, pdfa: bool = False) -> BuildResult:
     """Build the packet under 输出/: plan → bind or reuse → documents → commit. Raises
     BuildRefused (exit 1, nothing written) with ``strict`` while check finds gaps, ProjectBusy
     while another run holds the project, OutputError when an output cannot be replaced (then
@@ -508,8 +527,10 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
         workdir = scratch.workdir(project, "build-")
         try:
             with atomic.OutputSet() as outputs:
-                bound = bind_or_reuse(planned, outputs, previous, workdir, progress)
+                bound = bind_or_reuse(planned, outputs, previous, workdir, progress, pdfa=pdfa)
                 seconds.update({k: bound.result.stats.seconds.get(k, 0.0) for k in ("转换", "封面和目录", "装订")})
+                if pdfa:
+                    seconds["PDF/A"] = bound.result.stats.seconds.get("PDF/A", 0.0)
                 clock = time.perf_counter()
                 documents = make_documents(planned, bound, outputs, previous, workdir, progress)
                 seconds["文书"] = time.perf_counter() - clock
@@ -524,7 +545,8 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
         total_pages=page_map.front + page_map.body, files_bound=len(page_map.placements),
         left_out=dict(page_map.problems), seconds=seconds, index_reused=planned.index_reused,
         index_read=planned.index_read, conversions_reused=stats.reused,
-        conversions_done=stats.converted, stats=stats, dossier=bound.mode, documents_reused=documents.reused)
+        conversions_done=stats.converted, stats=stats, dossier=bound.mode, documents_reused=documents.reused,
+        pdfa=bound.pdfa)
 
 
 def _template(project: Project, name: str) -> Path | None:
