@@ -68,3 +68,19 @@ def test_init_in_a_place_that_cannot_hold_folders_is_a_plain_error(tmp_path):
     assert result.exit_code == 2
     assert "无法创建文件夹 /proc/dossier-县" in result.stderr and "内部错误" not in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_boolean_key_error_does_not_suggest_a_value_it_refuses(tmp_path):
+    """``ocr: 否`` is refused (exit 2, line and key named) with a message asking for true or false; it must
+    not say 应为是/否 while refusing 否.
+    This test ensures that the wrong-type message tells the clerk a value that is actually accepted."""
+    project = tmp_path / "县"
+    assert invoke("init", project).exit_code == 0
+    cfg = project / "dossier.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "ocr: 否\n", encoding="utf-8")
+    result = invoke("check", project)
+    assert result.exit_code == 2
+    assert "键 ocr" in result.stderr and "true 或 false" in result.stderr
+    assert "应为是/否" not in result.stderr
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("ocr: 否", "ocr: false"), encoding="utf-8")
+    assert invoke("check", project).exit_code == 1  # accepted: only the gaps remain
