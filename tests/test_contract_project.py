@@ -84,3 +84,24 @@ def test_boolean_key_error_does_not_suggest_a_value_it_refuses(tmp_path):
     assert "应为是/否" not in result.stderr
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("ocr: 否", "ocr: false"), encoding="utf-8")
     assert invoke("check", project).exit_code == 1  # accepted: only the gaps remain
+
+
+def test_check_output_never_lands_on_evidence_settings_or_manifest(tmp_path):
+    """``dossier check -o`` aimed at the evidence folder, a register, dossier.yaml or 材料清单.xlsx is refused
+    with exit 2 and leaves those files byte for byte as they were; 输出/ or a path outside the project works.
+    This test ensures that an explicit output path can never modify or add evidence (CONTRACT.md §6)."""
+    project = tmp_path / "县"
+    assert invoke("init", project).exit_code == 0
+    manifest = project / "材料清单.xlsx"
+    before = {p: p.read_bytes() for p in (manifest, project / "dossier.yaml", project / "台账" / "培训台账.xlsx")}
+    for target, fmt in ((project / "材料" / "检查.json", "json"), (manifest, "xlsx"),
+                        (project / "dossier.yaml", "terminal"), (project / "台账" / "培训台账.xlsx", "xlsx"),
+                        (project / "材料" / ".." / "材料" / "报告.html", "html")):
+        result = invoke("check", project, "--format", fmt, "-o", target)
+        assert result.exit_code == 2, (target, result.output)
+        assert "不能把检查结果写到" in result.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (project / "材料" / "检查.json").exists() and not (project / "材料" / "报告.html").exists()
+    assert invoke("check", project, "--format", "json", "-o", project / "输出" / "检查.json").exit_code == 1
+    assert (project / "输出" / "检查.json").read_text(encoding="utf-8").startswith("{")
+    assert invoke("check", project, "--format", "json", "-o", tmp_path / "外面.json").exit_code == 1

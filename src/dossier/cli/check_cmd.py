@@ -32,6 +32,8 @@ def check(project: Path, fmt: str, output: Path | None, by_department: bool) -> 
     """
     session = api.checked(project)
     report, catalog, proj = session.report, session.catalog, session.project
+    if output is not None:
+        _refuse_project_inputs(output, proj)
     con = stdout()
     if fmt == "terminal":
         color = con.is_terminal and not os.environ.get("NO_COLOR") and output is None
@@ -61,6 +63,23 @@ def check(project: Path, fmt: str, output: Path | None, by_department: bool) -> 
         click.echo(f"达标 {s['met']}，部分达标 {s['partial']}，缺材料 {s['missing']}，不适用 {s['not_applicable']}；"
                    f"{'符合申报条件' if report.eligible else '不予推荐'}")
     raise click.exceptions.Exit(0 if report.all_good else 1)
+
+
+def _refuse_project_inputs(output: Path, proj) -> None:
+    """``-o`` may point anywhere except at what the clerk gave dossier: evidence, registers, the
+    settings and the manifests are never modified (CONTRACT.md §6)."""
+    from dossier.errors import UsageError
+
+    target = Path(output).resolve()
+    root = Path(proj.root).resolve()
+    files = {Path(proj.config_path).resolve(): "项目设置文件",
+             root / "材料清单.xlsx": "材料清单", root / "材料清单.csv": "材料清单"}
+    folders = {root / proj.evidence_dir: "材料文件夹", root / "台账": "台账文件夹"}
+    what = files.get(target) or next((name for folder, name in folders.items()
+                                      if target == folder or folder in target.parents), None)
+    if what:
+        raise UsageError(f"不能把检查结果写到 {output}：那里是申报项目的{what}，dossier 不改动、不添加证明材料和设置；"
+                         f"请写到 输出/ 或项目之外（如 -o 输出/检查结果.json）")
 
 
 def register(main: click.Group) -> None:
