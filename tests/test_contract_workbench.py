@@ -31,3 +31,25 @@ def test_standard_page_accepts_full_width_id(tmp_path):
     assert "县级党委或政府每年至少召开两次会议" in page.text and "2021-03-15 纪要" in page.text
     unknown = client.get("/standards/2.1.9")
     assert unknown.status_code == 404 and "没有指标 2.1.9" in unknown.text
+
+
+def test_serve_with_broken_settings_stops_before_claiming_to_start(tmp_path):
+    """``dossier serve`` on a project whose dossier.yaml is malformed ends with exit 2 and the file:line
+    reason, without printing 工作台已启动 or spending the one-time admin password, and makes no account.
+    This test ensures that a clerk is never told the workbench runs when it does not."""
+    import subprocess
+
+    from cli_runner import invoke
+    from serve_helpers import free_port
+
+    root = tmp_path / "县"
+    assert invoke("init", root).exit_code == 0
+    cfg = root / "dossier.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("population: 350000", "population: [350000"),
+                   encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "dossier", "serve", str(root), "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "dossier.yaml:" in done.stderr and "YAML 语法" in done.stderr
+    assert "工作台已启动" not in done.stdout and "密码" not in done.stdout
+    assert not (root / ".dossier").exists()
