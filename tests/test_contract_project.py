@@ -113,6 +113,9 @@ def test_output_folder_that_is_a_file_is_explained_in_chinese(tmp_path):
     text. This test ensures that the clerk is told what to move, in words they read."""
     project = tmp_path / "县"
     assert invoke("init", project).exit_code == 0
+    import shutil
+
+    shutil.rmtree(project / "输出", ignore_errors=True)
     (project / "输出").write_text("不是文件夹", encoding="utf-8")
     result = invoke("index", project)
     assert result.exit_code == 2
