@@ -419,3 +419,105 @@ def test_build_writes_the_schemes_notice_too(packet):
     assert "持续深入开展习近平新时代中国特色社会主义思想的宣贯教育活动" in cells
     for name in ("申报表.docx", "请示.docx", "自评报告.docx", "证明材料汇编.pdf", "材料清单.xlsx"):
         assert (root / "输出" / name).is_file()
+
+
+# ------------------------------------------------------------ running text (issue 11 re-check)
+
+# Runs a reader must find on one line: a page reference, a date, a 文号's 〔年〕号, a phone number.
+_ONE_LINE = re.compile(r"见汇编第\d+(?:–\d+)?页|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|〔\d{4}〕\d+号"
+                       r"|\d{3,4}-\d{7,8}|1\d{10}")
+_PAGE_NUMBER = re.compile(r"—\s*\d+\s*—")
+
+
+def _text_lines(path) -> list[list[tuple[float, float, str]]]:
+    """Each page's printed lines, without the page number."""
+    with pdfplumber.open(path) as pdf:
+        return [[line for line in lines_of(p) if not _PAGE_NUMBER.fullmatch(line[2].strip())] for p in pdf.pages]
+
+
+def _split_runs(path) -> list[str]:
+    """Every run of :data:`_ONE_LINE` that a line break (or a page break) cuts."""
+    lines = [text.strip() for page in _text_lines(path) for _, _, text in page]
+    bad = []
+    for left, right in zip(lines, lines[1:]):
+        joined, cut = left + right, len(left)
+        bad += [f"{left!r} / {right!r}" for m in _ONE_LINE.finditer(joined) if m.start() < cut < m.end()]
+    return bad
+
+
+def test_dates_references_and_phone_numbers_stay_on_one_line(packet):
+    """The 自评报告 cites each piece of evidence with its date and 见汇编第x页, the 请示 ends with
+    the contact's phone number: a reader must never find "见汇编第 / 50页", "（2021 / 年3月5日）"
+    or "0771- / 5621234". The documents glue those runs (WORD JOINER, honoured by Word, WPS
+    and LibreOffice), so the extracted text still reads whole and ``dossier verify`` still
+    finds every reference. This test ensures that, in the LibreOffice PDFs of the sample,
+    no such run is cut by a line or page break and verify passes."""
+    from dossier import verify
+
+    root, _, pdfs = packet
+    for name in ("自评报告", "请示", "申报表"):
+        assert _split_runs(pdfs[name]) == [], name
+    report = "".join(pdf_text(pdfs["自评报告"])).replace("\u2060", "")
+    assert len(re.findall(r"见汇编第\d+(?:–\d+)?页", report)) >= 20
+    assert "0771-5621234" in "".join(pdf_text(pdfs["请示"])).replace("\u2060", "")
+    result = verify.verify(root)
+    assert result.ok, result.mismatches
+    assert result.checked > 20
+
+
+def test_numbered_sentences_do_not_read_as_decimals(packet):
+    """"1.2021年会议纪要…" reads as the number 1.2021: the 自评报告's third level is numbered
+    1．2． with the full-width point (GB/T 9704 7.3.3). This test ensures that no line of the
+    rendered report starts with a number, a point and a digit, and that the closing list is
+    numbered 1．."""
+    _, _, pdfs = packet
+    lines = [text.strip() for page in _text_lines(pdfs["自评报告"]) for _, _, text in page]
+    assert not [t for t in lines if re.match(r"\d+[.．]\d", t)]
+    closing = lines[lines.index("（一）存在问题"):]
+    assert closing[1].startswith("1．") and any(t.startswith("2．") for t in closing)
+
+
+def _widows_and_orphans(path) -> list[str]:
+    """A page that starts with the single last line of a paragraph (a widow), or ends with the
+    single first line of one (an orphan), in a left-aligned text column."""
+    pages = _text_lines(path)
+    bad = []
+    for n, (page, after) in enumerate(zip(pages, pages[1:]), 1):
+        if not page or not after:
+            continue
+        last, first = page[-1][2].strip(), after[0][2].strip()
+        second = after[1][2].strip() if len(after) > 1 else ""
+        left = min(x0 for _, x0, _ in after)
+        continues = not last.endswith(("。", "：", "）", "日"))
+        if continues and first.endswith("。") and (not second or after[1][1] > left + 8):
+            bad.append(f"p{n + 1} widow {first!r}")
+        body_left = min(x0 for _, x0, _ in page)
+        if page[-1][1] > body_left + 8 and continues:  # an indented first line, cut off
+            bad.append(f"p{n} orphan {last!r}")
+    return bad
+
+
+def test_form_has_no_widow_or_orphan_line(packet):
+    """The 申报表's 基本情况 cell flows onto a second page; a page that starts with "事故。" alone
+    (the last line of a paragraph) looks like a stray. Its paragraphs have widow/orphan control
+    (a paragraph property Word and WPS keep). This test ensures that no page of the rendered
+    form starts with a paragraph's single last line or ends with its single first line."""
+    _, _, pdfs = packet
+    assert _widows_and_orphans(pdfs["申报表"]) == []
+
+
+def test_notice_attachment_note_is_not_alone_on_a_page(packet, tmp_path):
+    """The 通知's 实施方案 ends with its 附件说明; when it does not fit, the plan's last lines go
+    with it (keep with next and widow control on the last paragraph) instead of leaving a page
+    that holds only "附件：1.…". This test ensures that, in the LibreOffice PDF of the sample's
+    通知, the page with the plan's 附件说明 also carries text of the plan."""
+    root, _, _ = packet
+    notice = root / "输出" / "通知.docx"
+    pdf = office.convert([notice], "pdf", tmp_path, instances=1)[notice].output
+    pages = _text_lines(pdf)
+    holding = [p for p in pages if any(t.strip().startswith("附件：1.") for _, _, t in p)]
+    assert holding
+    for page in holding:
+        before = [t.strip() for _, _, t in page if not t.strip().startswith("附件：")]
+        before = before[:[t.strip().startswith("附件：") for _, _, t in page].index(True)]
+        assert any(t.endswith("。") for t in before), [t for _, _, t in page]

@@ -141,10 +141,13 @@ def tag(text: str) -> str:
     return text_para("GwPlain", text)
 
 
-def generic_para(var: str, *, keep_next: bool = False) -> str:
+def generic_para(var: str, *, keep_next: bool | str = False) -> str:
     """A paragraph whose style and run-in heading come from the item ``var``
-    (see :func:`dossier.documents.layout.classify`)."""
-    keep = "<w:keepNext/><w:keepLines/>" if keep_next else ""
+    (see :func:`dossier.documents.layout.classify`). ``keep_next``: always, or the name of the
+    item's flag that says whether it keeps with the next paragraph."""
+    keep = "<w:keepNext/><w:keepLines/>" if keep_next is True else ""
+    if isinstance(keep_next, str):
+        keep = f"{{% if {var}.{keep_next} %}}<w:keepNext/>{{% endif %}}<w:keepLines/>"
     return (f'<w:p><w:pPr><w:pStyle w:val="{{{{ {var}.style }}}}"/>{keep}</w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{{{{ {var}.head_style }}}}"/></w:rPr>'
             f'<w:t xml:space="preserve">{{{{ {var}.head }}}}</w:t></w:r>'
@@ -197,7 +200,8 @@ def styles_xml() -> list[str]:
     return [
         style("Normal", "Normal", based=None, p=base_p, r=body_r, default=True),
         style("GwPlain", "公文无缩进"),
-        style("GwBody", "公文正文", p=ppr(line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO))),
+        # Widow/orphan control: no page starts with a paragraph's lone last line ("页。").
+        style("GwBody", "公文正文", p=ppr(line=L.LINE_TWIPS, jc="both", ind=ind(first=TWO), widow=True)),
         # The last body paragraph before the 署名 (see context._closing_body_items): keeps with
         # the signature block; widow/orphan control lets Word, WPS and LibreOffice carry its
         # last lines (not the whole paragraph) over with it.
@@ -242,12 +246,12 @@ def styles_xml() -> list[str]:
         style("GwTable", "表格文字", p=ppr(line=TABLE_LINE, jc="both"), r=rpr(L.FANGSONG, TABLE_PT, spacing=0)),
         style("GwTableCenter", "表格文字居中", based="GwTable", p=ppr(line=TABLE_LINE, jc="center")),
         style("GwTableHead", "表头", based="GwTable", p=ppr(line=TABLE_LINE, jc="center"), r=rpr(L.HEITI)),
-        style("GwForm", "申报表文字", p=ppr(line=FORM_LINE, jc="both"), r=rpr(L.FANGSONG, FORM_PT, spacing=0)),
-        style("GwFormCenter", "申报表栏目", based="GwForm", p=ppr(line=FORM_LINE, jc="center")),
-        style("GwFormBody", "申报表正文", based="GwForm", p=ppr(line=FORM_LINE, jc="both",
+        style("GwForm", "申报表文字", p=ppr(line=FORM_LINE, jc="both", widow=True), r=rpr(L.FANGSONG, FORM_PT, spacing=0)),
+        style("GwFormCenter", "申报表栏目", based="GwForm", p=ppr(line=FORM_LINE, jc="center", widow=True)),
+        style("GwFormBody", "申报表正文", based="GwForm", p=ppr(line=FORM_LINE, jc="both", widow=True,
               ind=ind(first=2 * FORM_PT * 20))),
-        style("GwFormHeading", "申报表内标题", based="GwForm", p=ppr(keep_next=True, line=FORM_LINE, jc="center")),
-        style("GwFormSign", "申报表内署名", based="GwForm", p=ppr(line=FORM_LINE, jc="right",
+        style("GwFormHeading", "申报表内标题", based="GwForm", p=ppr(keep_next=True, line=FORM_LINE, jc="center", widow=True)),
+        style("GwFormSign", "申报表内署名", based="GwForm", p=ppr(line=FORM_LINE, jc="right", widow=True,
               ind=ind(right=2 * FORM_PT * 20))),
         style("GwFormRight", "申报表盖章", based="GwForm", p=ppr(line=FORM_LINE, jc="right",
               ind=ind(right=2 * FORM_PT * 20))),
@@ -516,7 +520,9 @@ def notice_body() -> str:
     """通知 (下行文) with the 印发 plan, 附件1 (catalog table), 附件2 (blank form) and 版记."""
     docno = text_para("GwDocNo", "{{ doc_number }}")
     plan = (title_block("plan_title_lines") + blank() + loop("plan", "para", generic_para("para"))
-            + loop("plan_attachments", "para", generic_para("para", keep_next=True)))
+            # The 附件说明 keeps together (and with the plan's last lines) but not with 附件1,
+            # which starts a new page anyway: a chain into a page break moves it all.
+            + loop("plan_attachments", "para", generic_para("para", keep_next="keep")))
     annex1 = (text_para("GwAnnexLabel", "附件1") + blank() + title_block("annex1_title_lines") + blank()
               + catalog_table())
     annex2 = (text_para("GwAnnexLabel", "附件2") + blank() + title_block("form_title_lines") + blank()

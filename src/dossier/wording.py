@@ -56,6 +56,7 @@ def ref_pattern(where: str = "document") -> re.Pattern:
 
 def parse_refs(text: str, where: str = "document") -> list[tuple[int, int]]:
     """Every page reference in ``text`` as (first, last)."""
+    text = text.replace("\u2060", "")  # documents glue references with WORD JOINERs
     return [(int(m.group(1)), int(m.group(2) or m.group(1))) for m in ref_pattern(where).finditer(text)]
 
 

@@ -280,7 +280,7 @@ def test_self_report_lists_status_evidence_and_pages(make_project, catalog):
     assert texts[n1 + 2] == "材料1：承诺书。"
     closing = texts[texts.index("三、存在问题及整改措施"):]
     std = catalog.get("2.1.3")
-    assert f"1.2021年会议纪要仅1份，未达到“{std.short}”的要求。" in closing
+    assert f"1．2021年会议纪要仅1份，未达到“{std.short}”的要求。" in closing
     assert "（二）整改措施" in closing
     body = [t for t in closing[1:] if t and t not in ("（一）存在问题", "（二）整改措施", "示范县人民政府", "2021年10月25日")]
     assert body and all(t.endswith("。") for t in body)
@@ -288,7 +288,7 @@ def test_self_report_lists_status_evidence_and_pages(make_project, catalog):
         assert bad not in joined, bad
     # Heading levels: category （一）楷体, sub-item 1. 仿宋, standard （1）.
     styles = {p.text: p.style.style_id for p in d.paragraphs}
-    assert styles["（一）思想引领"] == "GwH2" and styles["1.理论学习"] == "GwH3"
+    assert styles["（一）思想引领"] == "GwH2" and styles["1．理论学习"] == "GwH3"
     assert styles["二、逐项自评情况"] == "GwH1" and styles["三、存在问题及整改措施"] == "GwH1"
     assert all(styles[t] == "GwBody" or styles[t] == "GwBodyKeep" for t in body)
 

@@ -103,6 +103,11 @@ def attachment_items(names: Sequence[str]) -> list[dict]:
     return items
 
 
+def _kept_together(items: list[dict]) -> list[dict]:
+    """``items`` flagged ``keep`` (keep with next), all but the last."""
+    return [{**item, "keep": i < len(items) - 1} for i, item in enumerate(items)]
+
+
 def _issuer_block(issuer: str, date: dt.date | None) -> dict:
     date_cn = fmt_cn(date) if date else "\u3000\u3000年\u3000\u3000月\u3000\u3000日"
     return {"issuer": issuer, "date_cn": date_cn, "sign_indent": L.signature_indent(issuer, date_cn)}
@@ -375,7 +380,7 @@ def closing_section(catalog: Catalog, report: CheckReport | None, applicant: str
         return items
     # Numbered sentences are body paragraphs, not headings: they flow and break like text.
     numbered = lambda texts: [{"style": L.STYLE_BODY, "head": "", "head_style": L.RUN_PLAIN,  # noqa: E731
-                               "text": f"{i}.{t}"} for i, t in enumerate(texts, 1)]
+                               "text": L.h3_number(i) + t} for i, t in enumerate(texts, 1)]
     items.append(L.classify("（一）存在问题"))
     items += numbered(found)
     items.append(L.classify("（二）整改措施"))
@@ -400,7 +405,7 @@ def report_context(project: Project, catalog: Catalog, report: CheckReport | Non
         for si, sub in enumerate(cat.subitems, 1):
             stds = [_standard_item(n, s, report, page_refs, evidence_info, draft)
                     for n, s in enumerate(sub.standards, 1)]
-            subs.append({"heading": f"{si}.{sub.name}", "standards": stds})
+            subs.append({"heading": L.h3_number(si) + sub.name, "standards": stds})
         categories.append({"heading": f"（{L.cn_number(ci)}）{cat.name}", "subitems": subs})
     if catalog.negative_items:
         negs = [_standard_item(n, s, report, page_refs, evidence_info, draft)
@@ -507,8 +512,10 @@ def notice_context(catalog: Catalog, page_starts: Sequence[int] = ()) -> dict:
         "notes": notes,
         **_issuer_block(issuer, date),
         "plan_title_lines": title_lines(notice["plan_title"], catalog, new_page=True) if plan and notice.get("plan_title") else [],
-        "plan": _body_items(plan),
-        "plan_attachments": attachment_items(attachments) if plan else [],
+        # The plan's last paragraph keeps its last lines with the 附件说明 (a page holding only
+        # the 附件说明 reads as if the plan had ended on the page before).
+        "plan": _closing_body_items(plan),
+        "plan_attachments": _kept_together(attachment_items(attachments)) if plan else [],
         "annex1_title_lines": title_lines(attachments[0] if attachments else catalog.name, catalog),
         "catalog_rows": rows,
         "negative_rows": negatives,

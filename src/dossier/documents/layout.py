@@ -58,6 +58,46 @@ def text_width(text: str) -> float:
     return sum(0.5 if unicodedata.east_asian_width(ch) in "NaH" else 1.0 for ch in text)
 
 
+# ---------------------------------------------------------------------------- running text
+
+WORD_JOINER = "\u2060"  # no line break here; Word, WPS and LibreOffice honour it and print nothing
+# Runs a reader must see on one line (a clerk would never set "见汇编第 / 50页" or
+# "2021 / 年3月5日"): a page reference, a full or partial date, a 文号's 〔年〕号, a phone
+# number, a percentage, and any run of Latin letters and digits.
+_KEEP_RUNS = re.compile(
+    r"见汇编第\d+(?:[–\-—~～至]\d+)?页|见第\d+(?:[–\-—]\d+)?页"
+    r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}年"
+    r"|〔\d{4}〕\d+号"
+    r"|\d{3,4}-\d{7,8}(?:-\d{1,6})?"
+    r"|\d+(?:\.\d+)?[%％]"
+    r"|[A-Za-z0-9][A-Za-z0-9.·_/\-]*[A-Za-z0-9]")
+
+
+def glue_pieces(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, glued) pieces: the runs of :data:`_KEEP_RUNS` glued with
+    WORD JOINERs, the text between them as it is."""
+    plain = text.replace(WORD_JOINER, "")
+    pieces, at = [], 0
+    for m in _KEEP_RUNS.finditer(plain):
+        if m.start() > at:
+            pieces.append((plain[at:m.start()], False))
+        pieces.append((WORD_JOINER.join(m.group(0)), True))
+        at = m.end()
+    if at < len(plain):
+        pieces.append((plain[at:], False))
+    return pieces
+
+
+def glue_runs(text: str) -> str:
+    """``text`` with a WORD JOINER between the characters of each run in :data:`_KEEP_RUNS`,
+    so no word processor breaks a line inside one. Idempotent; text without such runs is
+    returned unchanged."""
+    if not text or not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in text):
+        return text
+    plain = text.replace(WORD_JOINER, "")
+    return _KEEP_RUNS.sub(lambda m: WORD_JOINER.join(m.group(0)), plain)
+
+
 # ---------------------------------------------------------------------------- titles
 
 # Where a title may be broken (GB/T 9704 7.3.1: 回行时词意完整): after a closing bracket,
@@ -71,7 +111,12 @@ _CLOSERS = "》）”〕、，"
 # scheme's own words (未成年人, 民政厅, 食品安全 …) come from its catalog's
 # ``documents.keep_together`` (:attr:`dossier.records.Catalog.title_words`).
 COMMON_WORDS = ("人民政府", "实施方案", "申报表", "自评报告", "创建", "申报", "开展", "工作", "关于", "印发", "通知",
-                "请示")
+                "请示",
+                # Words of evidence titles a 目录 line must not split (领导小/组, 手/机 read as typos).
+                "领导小组", "小组", "会议纪要", "纪要", "会议", "队伍", "情况", "汇编", "台账", "承诺书", "方案",
+                "制度", "网络", "手机", "精神", "目标", "纲要", "规划", "总结", "专员", "教育", "服务", "志愿",
+                "落实", "办法", "规程", "记录", "活动", "学校", "中心", "社区", "家庭", "学习", "指示", "重要",
+                "建设", "资金", "检查", "专项", "行动", "管理", "安全", "事故", "案件", "通报", "报告", "文件")
 
 
 def _inside_word(title: str, i: int, words: tuple[str, ...] = COMMON_WORDS) -> bool:
@@ -165,6 +210,12 @@ def _best_split(title: str, n_lines: int, max_chars: int, words: tuple[str, ...]
 _H1 = re.compile(r"^[一二三四五六七八九十]+、")
 _H2 = re.compile(r"^（[一二三四五六七八九十]+）")
 _H3 = re.compile(r"^\d+[.．]")
+
+
+def h3_number(n: int) -> str:
+    """第三层序数 ``1．`` with a full-width point (GB/T 9704 7.3.3): ``1.2021年`` would read as
+    the decimal 1.2021 when the text starts with a digit."""
+    return f"{n}．"
 _H4 = re.compile(r"^（\d+）")
 
 # pStyle / rStyle ids written by the template builder.

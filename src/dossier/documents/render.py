@@ -8,6 +8,7 @@ autoescaped so ``&`` or ``<`` in a unit name cannot break the XML.
 
 from __future__ import annotations
 
+import copy
 import io
 from importlib import resources
 from pathlib import Path
@@ -61,9 +62,62 @@ def render_bytes(name: str, context: dict, project: Project | None = None) -> by
         tpl.render(context, autoescape=True)
     except TemplateError as e:
         raise ConfigError(f"模板 {label} 无法生成文档：{e}") from None
+    _glue_body(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+# Running text, where a line may wrap inside a date or a reference. Lines set on their own
+# (成文日期, 署名, titles, table cells) keep their plain text.
+_WRAPPING_STYLES = {L.STYLE_BODY, L.STYLE_BODY_KEEP, L.STYLE_H1, L.STYLE_H2, L.STYLE_H3, L.STYLE_H4,
+                    "GwNote", "GwFormBody"}
+# rPr children that come after w:lang in the schema (CT_RPr order).
+_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
+
+
+def _glue_body(document) -> None:
+    """Keep dates, page references, 文号, phone numbers and digit runs on one line in the
+    running-text paragraphs of the body: each such run gets its own w:r, its characters
+    joined by WORD JOINERs (:func:`layout.glue_runs`; Word and WPS honour them) and marked
+    ``w:lang w:eastAsia="en-US"``, because LibreOffice's Chinese line breaker ignores the
+    joiners and breaks between any two CJK characters or a digit and 年."""
+    from docx.oxml.ns import qn
+
+    for p in list(document.element.body.iter(qn("w:p"))):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is None or style.get(qn("w:val")) not in _WRAPPING_STYLES:
+            continue
+        for r in list(p.iter(qn("w:r"))):
+            texts = r.findall(qn("w:t"))
+            if len(texts) != 1 or not texts[0].text or len(r) > 2:
+                continue
+            pieces = L.glue_pieces(texts[0].text)
+            if not any(glued for _, glued in pieces):
+                continue
+            for text, glued in pieces:
+                run = copy.deepcopy(r)
+                run.find(qn("w:t")).text = text
+                if glued:
+                    _mark_unbreakable(run, qn)
+                r.addprevious(run)
+            r.getparent().remove(r)
+
+
+def _mark_unbreakable(run, qn) -> None:
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = run.makeelement(qn("w:rPr"), {})
+        run.insert(0, rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        later = [c for c in rpr if c.tag in {qn(f"w:{n}") for n in _AFTER_LANG}]
+        if later:
+            later[0].addprevious(lang)
+        else:
+            rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "en-US")
 
 
 def check_request(project: Project) -> None:
