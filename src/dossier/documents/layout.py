@@ -61,12 +61,14 @@ def text_width(text: str) -> float:
 # ---------------------------------------------------------------------------- running text
 
 WORD_JOINER = "\u2060"  # no line break here; Word, WPS and LibreOffice honour it and print nothing
-# Runs a reader must see on one line (a clerk would never set "见汇编第 / 50页" or
-# "2021 / 年3月5日"): a page reference, a full or partial date, a 文号's 〔年〕号, a phone
-# number, a percentage, and any run of Latin letters and digits.
+# Units a reader must see whole (a clerk would never set "见汇编第 / 50页", "2021 / 年3月5日"
+# or "4月10 / 日"): 第x–y页, 汇编, a number with its 年/月/日, a 文号's 〔年〕号, a phone number,
+# a percentage, a run of Latin letters and digits. A line may still break between units
+# (见汇编 / 第50页, 2021年 / 3月5日), as a typesetter allows: gluing a whole date or
+# reference would push up to ten characters down and stretch the justified line above.
 _KEEP_RUNS = re.compile(
-    r"见汇编第\d+(?:[–\-—~～至]\d+)?页|见第\d+(?:[–\-—]\d+)?页"
-    r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}年"
+    r"第\d+(?:[–\-—~～至]\d+)?页|汇编"
+    r"|\d{4}年|\d{1,2}月|\d{1,2}日"
     r"|〔\d{4}〕\d+号"
     r"|\d{3,4}-\d{7,8}(?:-\d{1,6})?"
     r"|\d+(?:\.\d+)?[%％]"
@@ -81,7 +83,11 @@ def glue_pieces(text: str) -> list[tuple[str, bool]]:
     for m in _KEEP_RUNS.finditer(plain):
         if m.start() > at:
             pieces.append((plain[at:m.start()], False))
-        pieces.append((WORD_JOINER.join(m.group(0)), True))
+        glued = WORD_JOINER.join(m.group(0))
+        if pieces and pieces[-1][1] and m.start() == at:  # 2021年|3月|5日: one run, breakable between
+            pieces[-1] = (pieces[-1][0] + glued, True)
+        else:
+            pieces.append((glued, True))
         at = m.end()
     if at < len(plain):
         pieces.append((plain[at:], False))

@@ -62,21 +62,24 @@ def render_bytes(name: str, context: dict, project: Project | None = None) -> by
         tpl.render(context, autoescape=True)
     except TemplateError as e:
         raise ConfigError(f"模板 {label} 无法生成文档：{e}") from None
-    _glue_body(tpl.docx)
+    if name in _GLUED:
+        _glue_body(tpl.docx, _GLUED[name])
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
 
 
-# Running text, where a line may wrap inside a date or a reference. Lines set on their own
-# (成文日期, 署名, titles, table cells) keep their plain text.
-_WRAPPING_STYLES = {L.STYLE_BODY, L.STYLE_BODY_KEEP, L.STYLE_H1, L.STYLE_H2, L.STYLE_H3, L.STYLE_H4,
-                    "GwNote", "GwFormBody"}
+# Where a line may wrap inside a date, a 见汇编第x页 or a phone number: the 自评报告's running
+# text (every piece of evidence cited with its date and pages) and the 请示's 附注 (the
+# contact's phone). Lines set on their own (成文日期, 署名, titles, cells) and the 通知's
+# seed text keep their plain characters.
+_GLUED = {"自评报告": {L.STYLE_BODY, L.STYLE_BODY_KEEP, L.STYLE_H1, L.STYLE_H2, L.STYLE_H3, L.STYLE_H4},
+          "请示": {"GwNote"}}
 # rPr children that come after w:lang in the schema (CT_RPr order).
 _AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
 
 
-def _glue_body(document) -> None:
+def _glue_body(document, styles: set[str]) -> None:
     """Keep dates, page references, 文号, phone numbers and digit runs on one line in the
     running-text paragraphs of the body: each such run gets its own w:r, its characters
     joined by WORD JOINERs (:func:`layout.glue_runs`; Word and WPS honour them) and marked
@@ -86,7 +89,7 @@ def _glue_body(document) -> None:
 
     for p in list(document.element.body.iter(qn("w:p"))):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is None or style.get(qn("w:val")) not in _WRAPPING_STYLES:
+        if style is None or style.get(qn("w:val")) not in styles:
             continue
         for r in list(p.iter(qn("w:r"))):
             texts = r.findall(qn("w:t"))
