@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from dossier import atomic, lock, scratch
-from dossier import check as check_lib
+from dossier import atomic, lock, scratch, wording
 from dossier import ids
 from dossier import office
 from dossier import project as project_lib
@@ -30,7 +29,8 @@ from dossier.binder.bind import OFFICE_FORMATS, BindResult, BindStats, captions_
 from dossier.binder.model import page_range
 from dossier.wording import clean_title
 from dossier.errors import BuildRefused, DossierError, OutputError  # noqa: F401  (BuildRefused: callers import it from here too)
-from dossier.records import Assignment, Catalog, CheckReport, Evidence, EvidenceFile, Project
+from dossier.records import Catalog, CheckReport, Evidence, EvidenceFile, Project
+from dossier.session import Session
 
 PDF_NAME = "证明材料汇编.pdf"
 MANIFEST_NAME = "材料清单.xlsx"
@@ -39,8 +39,7 @@ STATE_NAME = "last-build.json"
 STATE_VERSION = 1
 DOC_NAMES = ("申报表.docx", "请示.docx", "自评报告.docx")
 DOSSIER_TITLE = "证明材料汇编"
-STATUS_CN = {"met": "达标", "partial": "部分达标", "missing": "缺少材料", "not_applicable": "不适用",
-             "declared": "已承诺", "undeclared": "未承诺", "violated": "存在负面情形"}
+STATUS_CN = wording.status_labels()  # the clerk's words (wording.yaml), as check prints them
 GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
 # progress(stage, done, total); stages: 索引, 转换, 装订, 文书
 Progress = Callable[[str, int, int], None]
@@ -65,6 +64,7 @@ class BuildResult:
     # replaced: no page number moved) or "reused" (nothing it depends on changed).
     dossier: str = "bound"
     documents_reused: bool = False  # 申报表/请示/自评报告/材料清单 left as they were
+    pdfa: object = None  # with --pdfa: binder.pdfa.Outcome (ok, findings, changes)
 
 
 def page_map_path(project: Project) -> Path:
@@ -113,19 +113,19 @@ def _format_of(path: str) -> str:
     return suffix if suffix == "pdf" or suffix in OFFICE_FORMATS else "unsupported"
 
 
-def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Mapping[str, EvidenceFile],
-              assignments: list[Assignment], *, dividers: bool = True,
+def make_plan(session: Session, *, dividers: bool = True,
               draft: bool = False) -> tuple[Plan, dict[str, list[Evidence]]]:
     """The dossier's order: categories → standards (catalog order) → their evidence; the
-    negative-list items last. Titles and dates come from the manifest when given, else the file."""
-    by_id: dict[str, list[Assignment]] = {}
-    for a in assignments:
-        by_id.setdefault(ids.normalize(a.indicator), []).append(a)
+    negative-list items last. Titles and dates come from the manifest when given, else the file.
+    The evidence per standard is the session's, merged once for check, plan and documents."""
+    catalog, project, report = session.catalog, session.project, session.check()
+    files = session.files_by_path()
+    per_standard = session.evidence_per_standard()
     evidence: dict[str, list[Evidence]] = {}
 
     def section(std) -> StandardSection:
         finding = report.finding(std.id)
-        merged = {e.path: e for e in check_lib.merge_evidence(std.id, by_id.get(std.id, ()), dict(files))}
+        merged = {e.path: e for e in per_standard.get(std.id, ())}
         entries, used = [], []
         for path in (finding.evidence if finding else ()):
             ev = merged.get(path) or Evidence(path, std.id, Path(path).stem, "", None, None, "register",
@@ -142,10 +142,9 @@ def make_plan(catalog: Catalog, project: Project, report: CheckReport, files: Ma
     if catalog.negative_items:
         categories.append(CategorySection("N", catalog.negative_name,
                                           tuple(section(s) for s in catalog.negative_items)))
-    from dossier import wording
-    from dossier.documents.context import annex_label
+    from dossier.documents.context import annex_label, scheme_name
 
-    plan = Plan(DOSSIER_TITLE, project.applicant, catalog.scheme, project.application_date, tuple(categories),
+    plan = Plan(DOSSIER_TITLE, project.applicant, scheme_name(catalog), project.application_date, tuple(categories),
                 dividers=dividers, draft=draft,
                 annex_label=annex_label(project, catalog, wording.title("dossier")))
     return plan, evidence
@@ -356,6 +355,7 @@ class Bound:
     mode: str  # bound / patched / reused
     dossier_key: str
     hashes: dict[str, str]
+    pdfa: object = None  # binder.pdfa.Outcome of a --pdfa build
 
 
 @dataclass
@@ -369,15 +369,16 @@ class Documents:
 def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, dividers: bool = True,
                progress: Progress | None = None, draft: bool = False) -> Planned:
     """Step 1: index, check and the dossier's order. Raises BuildRefused under ``strict``."""
-    report, index = check_lib.check_project(project, catalog, progress=(
+    session = Session(project, catalog)
+    report = session.check(progress=(
         (lambda phase, done, total: progress("索引", done, total)) if progress else None))
+    index = session.index_result
     gaps = gap_lines(report, catalog)
     if strict and gaps:
         shown = "\n  ".join(gaps[:30]) + (f"\n  ……另有{len(gaps) - 30}项" if len(gaps) > 30 else "")
         raise BuildRefused(f"检查发现{len(gaps)}项问题，按 --strict 要求未生成申报材料：\n  {shown}")
     files = {f.path: f for f in index.files}
-    plan, evidence = make_plan(catalog, project, report, files, list(index.assignments), dividers=dividers,
-                               draft=draft)
+    plan, evidence = make_plan(session, dividers=dividers, draft=draft)
     sources = make_sources(project, plan, files)
     notes = {(ids.normalize(a.indicator), a.path): a.note for a in index.assignments if a.note}
     return Planned(project, catalog, report, gaps, files, plan, evidence, sources, notes,
@@ -385,7 +386,24 @@ def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, divi
 
 
 def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping, workdir: Path,
-                  progress: Progress | None = None) -> Bound:
+                  progress: Progress | None = None, pdfa: bool = False) -> Bound:
+    """Step 2 (see :func:`_bind_or_reuse`), then, with ``pdfa``, the dossier as PDF/A-2b."""
+    bound = _bind_or_reuse(planned, outputs, previous, workdir, progress, pdfa)
+    if pdfa:
+        from dossier.binder import pdfa as pdfa_lib
+
+        clock = time.perf_counter()
+        pdf_path = planned.project.output_dir / PDF_NAME
+        if bound.mode == "reused":
+            bound.pdfa = pdfa_lib.Outcome(ok=pdfa_lib.declares(pdf_path), findings=["上次生成时未能通过 PDF/A-2b 校验"])
+        else:
+            bound.pdfa = pdfa_lib.convert(outputs.stage(pdf_path))
+        bound.result.stats.seconds["PDF/A"] = time.perf_counter() - clock
+    return bound
+
+
+def _bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping, workdir: Path,
+                   progress: Progress | None = None, pdfa: bool = False) -> Bound:
     """Step 2: the dossier PDF. The last build's record says what its outputs were made from;
     whatever still matches it is kept (issue 7: a rebuild after one changed file must not
     re-bind 10,000 pages): nothing changed → reused; only files whose pages keep their count →
@@ -393,7 +411,7 @@ def bind_or_reuse(planned: Planned, outputs: atomic.OutputSet, previous: Mapping
     project, plan, sources = planned.project, planned.plan, planned.sources
     cache_dir = project.state_dir / "pdf-cache"
     hashes = {p: s.sha256 or office.sha256_or_empty(s.file) for p, s in sources.items()}
-    dossier_key = _dossier_key(project, plan, sources)
+    dossier_key = _dossier_key(project, plan, sources) + ("-pdfa" if pdfa else "")
     old_map = _previous_page_map(project) if previous else None
     pdf_path = project.output_dir / PDF_NAME
     reusable = (old_map is not None and previous.get("dossier_key") == dossier_key
@@ -486,7 +504,7 @@ def _refuse_undecodable_root(root: Path) -> None:
 
 
 def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = True,
-          progress: Progress | None = None, draft: bool = False) -> BuildResult:
+          progress: Progress | None = None, draft: bool = False, pdfa: bool = False) -> BuildResult:
     """Build the packet under 输出/: plan → bind or reuse → documents → commit. Raises
     BuildRefused (exit 1, nothing written) with ``strict`` while check finds gaps, ProjectBusy
     while another run holds the project, OutputError when an output cannot be replaced (then
@@ -509,8 +527,10 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
         workdir = scratch.workdir(project, "build-")
         try:
             with atomic.OutputSet() as outputs:
-                bound = bind_or_reuse(planned, outputs, previous, workdir, progress)
+                bound = bind_or_reuse(planned, outputs, previous, workdir, progress, pdfa=pdfa)
                 seconds.update({k: bound.result.stats.seconds.get(k, 0.0) for k in ("转换", "封面和目录", "装订")})
+                if pdfa:
+                    seconds["PDF/A"] = bound.result.stats.seconds.get("PDF/A", 0.0)
                 clock = time.perf_counter()
                 documents = make_documents(planned, bound, outputs, previous, workdir, progress)
                 seconds["文书"] = time.perf_counter() - clock
@@ -525,7 +545,8 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
         total_pages=page_map.front + page_map.body, files_bound=len(page_map.placements),
         left_out=dict(page_map.problems), seconds=seconds, index_reused=planned.index_reused,
         index_read=planned.index_read, conversions_reused=stats.reused,
-        conversions_done=stats.converted, stats=stats, dossier=bound.mode, documents_reused=documents.reused)
+        conversions_done=stats.converted, stats=stats, dossier=bound.mode, documents_reused=documents.reused,
+        pdfa=bound.pdfa)
 
 
 def _template(project: Project, name: str) -> Path | None:

@@ -232,11 +232,11 @@ def ocr_stage(store: store_lib.Store, root: Path, *, jobs: int | None = None,
     Each worker holds one engine and one page image at a time; onnxruntime's threads per worker
     are set so that the workers share the cores instead of fighting over them. Results are
     committed as they arrive: an interrupted run keeps every page it finished."""
-    from dossier.readers import ocr as ocr_lib
-
     pending = store.ocr_pending()
     if not pending:
-        return (0, 0.0), None
+        return (0, 0.0), None  # before the import: numpy and the engine cost a warm run 0.6 s
+    from dossier.readers import ocr as ocr_lib
+
     started = time.perf_counter()
     files = {p: store.file(p) for p in pending}
     results: dict[str, dict[int, ocr_lib.OcrPage]] = {}

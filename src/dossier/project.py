@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from dossier import yamlio
+from dossier import ids, yamlio
 from dossier.dates import parse_date
 from dossier.errors import ConfigError
 from dossier.paths import OutsideProject, inside
@@ -27,6 +27,15 @@ def find_config(project_dir: Path) -> Path:
     return cfg
 
 
+def _fold_incident_ids(data: dict) -> None:
+    """An incident's item is an ID like any other: ``Ｎ４`` or `` n4 `` is N4 (CONTRACT.md §1)."""
+    incidents = data.get("incidents")
+    if isinstance(incidents, list):
+        for inc in incidents:
+            if isinstance(inc, dict) and isinstance(inc.get("item"), str):
+                inc["item"] = ids.normalize(inc["item"])
+
+
 def load(project_dir: Path | str = ".") -> Project:
     cfg = find_config(Path(project_dir))
     root = cfg.parent
@@ -35,6 +44,7 @@ def load(project_dir: Path | str = ".") -> Project:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError("dossier.yaml 应为键值表（YAML mapping）", path=str(cfg), line=1)
+    _fold_incident_ids(data)
     yamlio.validate(data, "project.schema.json", path=cfg, located=located, what="dossier.yaml")
 
     def fail(message: str, *key) -> ConfigError:
@@ -119,8 +129,17 @@ def open_project(project_dir: Path | str = ".") -> tuple[Project, Catalog]:
     """Load ``dossier.yaml`` and the catalog it names: what every project command starts with."""
     from dossier import catalog as catalog_lib
 
+    from dossier.errors import CatalogNotFound
+
     project = load(project_dir)
-    return project, catalog_lib.load(project.catalog, base=project.root)
+    try:
+        return project, catalog_lib.load(project.catalog, base=project.root)
+    except CatalogNotFound as e:
+        if "catalog" not in project.raw:
+            raise
+        # Say where the name was written, like every other settings error (CONTRACT.md §5: what and where).
+        line = yamlio.read_yaml(project.config_path, what="项目设置")[1].line(("catalog",))
+        raise CatalogNotFound(e.message, path=str(project.config_path), line=line, key="catalog") from None
 
 
 def missing_evidence_dir(project: Project) -> ConfigError:

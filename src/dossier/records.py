@@ -216,7 +216,12 @@ class Catalog:
         return tuple(s.id for s in self.items())
 
     def get(self, item_id: str) -> Standard | None:
-        return self._index().get(item_id)
+        index = self._index()
+        if item_id in index:
+            return index[item_id]
+        # As clerks type them: ``２．１．３`` or `` n4 `` (CONTRACT.md §1), e.g. in a workbench URL.
+        from dossier.ids import normalize
+        return index.get(normalize(item_id)) if item_id else None
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

@@ -142,7 +142,16 @@ def init_project(target: Path, *, catalog_name: str = catalog_lib.DEFAULT, name:
         raise UsageError(f"{target} 是一个文件，不是文件夹")
     created = []
     for sub in ("材料", "台账", "输出"):
-        (target / sub).mkdir(parents=True, exist_ok=True)
+        try:
+            (target / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # no such drive, read-only place, no permission: the clerk's to fix
+            import errno
+
+            from dossier.errors import OutputError
+
+            reason = {errno.ENOENT: "该位置不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+                      errno.EROFS: "该位置只读", errno.ENOSPC: "磁盘已满"}.get(e.errno, "系统拒绝创建")
+            raise OutputError(f"无法创建文件夹 {target / sub}：{reason}；请换一个可写的位置") from None
         created.append(target / sub)
     config = target / "dossier.yaml"
     with atomic_path(config) as tmp:

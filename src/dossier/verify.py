@@ -316,7 +316,9 @@ def _verify(project, pdf_path: Path, page_map: PageMap, snippets, titles) -> Ver
         pdf.read_all()
         structure = pikepdf.open(pdf_path)
     except Exception as e:  # pdfium and qpdf raise their own types for a damaged file
-        return VerifyResult(pdf_path, 0, 0, (Mismatch(pdf_path.name, f"无法打开：{e}"),))
+        # The library's own words (English, "PDFium: Data format error") mean nothing to a clerk.
+        reason = "文件已加密" if "password" in str(e).lower() else "文件已损坏，不是有效的 PDF"
+        return VerifyResult(pdf_path, 0, 0, (Mismatch(pdf_path.name, f"无法打开：{reason}；请重新运行 dossier build"),))
     ctx = Context(project, pdf, structure, page_map, snippets, titles)
     try:
         for checker in CHECKERS:

@@ -222,7 +222,7 @@ def _most_specific(err: jsonschema.ValidationError) -> jsonschema.ValidationErro
 
 
 _TYPES = {"string": "文字", "integer": "整数", "number": "数字", "object": "键值表",
-          "array": "列表", "boolean": "是/否 (true/false)", "null": "空值"}
+          "array": "列表", "boolean": "true 或 false（不能写“是/否”）", "null": "空值"}
 
 
 def _explain(err: jsonschema.ValidationError, loc: tuple) -> tuple[str, tuple | None]:

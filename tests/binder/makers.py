@@ -37,6 +37,31 @@ def text_pdf(path: Path, pages: list[str], *, size=A4, rotate: int = 0, footer: 
     return path
 
 
+SONG = "示范县民政局关于二〇二一年未成年人保护工作的报告"
+LATIN = "Helvetica: Report 2021, page 3"
+
+
+def stsong_pdf(path: Path, lines: tuple[str, ...] = None) -> Path:
+    """What reportlab writes with its built-in CID font: STSong-Light, named and not embedded."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path))
+    y = 760
+    for line in lines or (SONG,):
+        c.setFont("STSong-Light", 18)
+        c.drawString(72, y, line)
+        y -= 30
+    c.setFont("Helvetica", 12)
+    c.drawString(72, y, LATIN)
+    c.setFont("Times-Bold", 12)
+    c.drawString(72, y - 20, "Times-Bold: Annex 1")
+    c.save()
+    return path
+
+
 def landscape_pdf(path: Path, text: str) -> Path:
     return text_pdf(path, [text], size=landscape(A4))
 

@@ -155,3 +155,87 @@ def test_example_renders_notice_and_form(tmp_path, cli):
     for box in cat.form["opinions"]:
         assert re.sub(r"\s", "", box) in re.sub(r"\s", "", text)
     assert not re.search("未成年人|民政厅|民政局|民政部", text)
+
+
+def _real_values(root: Path) -> None:
+    """What the clerk fills in before rendering (scaffold examples are refused)."""
+    cfg = yaml.safe_load((root / "dossier.yaml").read_text(encoding="utf-8"))
+    cfg["applicant"] = {"name": "大坡县人民政府", "contact": {"name": "王芳", "title": "县市场监督管理局副局长",
+                                                       "phone": "0771-5551234", "mobile": "13907710001"}}
+    cfg["request"].update(issuer="大坡县人民政府", doc_number="坡政〔2024〕8号", signer="陈立新",
+                          to="南山市食品安全委员会办公室")
+    cfg["narrative"] = "近年来，大坡县坚持把食品安全作为重大民生工程来抓，建立了县、乡、村三级监管网络。"
+    cfg["self_assessment"] = "经自评，我县基本达到食品安全示范县创建标准，同意申报。"
+    (root / "dossier.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+
+
+def test_example_renders_project_documents_in_its_own_words(food_project, cli):
+    """dossier render and render-notice on a project of the example scheme, laid out by
+    LibreOffice and read back from the PDFs: the 请示 opens with the scheme's purpose clause
+    (catalog documents.request_purpose), the 申报表 has the scheme's own rows (form.fields:
+    label and value from dossier.yaml) instead of the notice's 单位名称/联系人 rows, the
+    自评报告 prints 分值 for each standard and the total with the self-assessed score
+    (reports.score), and no wording of the minor-protection scheme (未成年人, 民政厅/局/部, 儿童,
+    负面工作清单, 创建达标体系) appears anywhere, since this catalog does not say so.
+    This test ensures that the documents of a second scheme speak its words, from data only."""
+    import pdfplumber
+
+    from dossier import office
+
+    _real_values(food_project)
+    r = cli("render", str(food_project))
+    assert r.exit_code == 0, r.stderr
+    out = food_project / "输出"
+    assert cli("render-notice", str(EXAMPLE), "-o", str(out / "通知.docx")).exit_code == 0
+    docs = [out / f"{n}.docx" for n in ("请示", "申报表", "自评报告", "通知")]
+    converted = office.convert(docs, "pdf", food_project / "输出" / ".cache", instances=1)
+    text = {}
+    for path in docs:
+        with pdfplumber.open(converted[path].output) as pdf:
+            text[path.stem] = re.sub(r"\s", "", "".join(p.extract_text() or "" for p in pdf.pages))
+
+    assert "为深入贯彻落实《中华人民共和国食品安全法》，进一步提升食品安全治理能力，大坡县人民政府对照" in text["请示"]
+    assert "大坡县人民政府关于申报食品安全示范县的请示" in text["请示"]
+    form = text["申报表"]
+    assert "食品安全示范县申报表" in form
+    for label, value in (("申报单位", "大坡县人民政府"), ("联系人", "王芳"), ("办公电话", "0771-5551234"),
+                         ("手机", "13907710001"), ("常住人口", "420000")):
+        assert label + value in form, label
+    assert "单位名称" not in form and "联系人姓名及职务" not in form
+    assert "设区的市食品安全委员会办公室意见" in form
+    report = text["自评报告"]
+    cat = catalog_lib.load(str(EXAMPLE))
+    for std in cat.standards:
+        assert f"指标编号：{std.id}自评情况：" in report
+    assert report.count("分值：10分") == len([s for s in cat.standards if s.score == 10])
+    assert "工作标准总分100分，自评得分30分，不适用的工作标准15分不计。" in report
+    assert "对照评价细则逐项抓好整改落实" in report and "一票否决项" in report
+    assert "申报单位" in text["通知"] and "常住人口" in text["通知"]
+    for name, body in text.items():
+        assert not re.search("未成年人|民政厅|民政局|民政部|儿童|负面工作清单|创建达标体系", body), name
+    assert "办公室办公室" not in text["通知"]  # 版记 印发机关: an issuer that is an 办公室 prints once
+
+
+def test_document_titles_follow_the_catalogs_documents_section(tmp_path):
+    """documents.scheme_name names the scheme in the 请示 and 申报表 titles, and
+    documents.self_assessment_title ({applicant}, {scheme}) titles the 自评报告 — which the
+    请示's 附件说明 then lists by the same name; without them the defaults hold.
+    This test ensures that a scheme's document titles are data, not code."""
+    import dataclasses
+
+    from dossier import project as project_lib
+    from dossier.documents import context as ctx
+    from evidence_makers import make_project
+
+    root = tmp_path / "县"
+    make_project(root, {})
+    project = project_lib.load(root)
+    cat = catalog_lib.load(str(EXAMPLE))
+    assert ctx.self_report_title(project, cat) == f"{project.applicant}创建食品安全示范县自评报告"
+    own = dataclasses.replace(cat, form={}, documents={**cat.documents, "scheme_name": "国家食品安全示范县",
+                                                      "self_assessment_title": "{applicant}{scheme}创建工作自评报告"})
+    assert not project.request.title
+    assert ctx.request_title(project, own) == f"{project.request.issuer or project.applicant}关于申报国家食品安全示范县的请示"
+    assert ctx.self_report_title(project, own) == f"{project.applicant}国家食品安全示范县创建工作自评报告"
+    assert ctx.attachment_titles(project, own)[:2] == ["国家食品安全示范县申报表",
+                                                      f"{project.applicant}国家食品安全示范县创建工作自评报告"]

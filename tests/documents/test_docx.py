@@ -15,7 +15,6 @@ from lxml import etree
 from dossier import project as project_lib
 from dossier.documents import PageRef, render_all, render_notice
 from dossier.documents import layout as L
-from dossier.documents.template_builder import TEMPLATE_FILES, build_template
 from dossier.errors import ConfigError
 from dossier.records import CheckReport, Finding, Problem
 
@@ -325,23 +324,17 @@ def test_custom_template_with_unknown_variable_is_refused(make_project, catalog)
     assert docx.Document(str(project.output_dir / "申报表.docx")).paragraphs[0].text == "单位：示范县人民政府"
 
 
-def test_builder_is_reproducible_and_matches_shipped_templates(tmp_path):
-    """This test ensures that the template builder rebuilds the shipped templates byte for
-    byte (the committed .docx files come from the committed script)."""
-    shipped = Path(__file__).resolve().parents[2] / "src" / "dossier" / "templates"
-    for name in TEMPLATE_FILES:
-        built = build_template(name)
-        assert built == build_template(name), name
-        assert built == (shipped / name).read_bytes(), f"{name}: run python -m dossier.documents.template_builder"
-
-
-def test_title_breaks_into_trapezoid_without_splitting_words():
-    """This test ensures that a long 2号 title is broken into lines of at most 20 characters,
-    each no shorter than the next, without splitting 未成年人 or （市、区、旗）."""
+def test_title_breaks_into_trapezoid_without_splitting_words(catalog):
+    """A long 2号 title is broken into lines of at most 20 characters, each no shorter than
+    the next, without splitting the scheme's words (未成年人, from the catalog's
+    documents.keep_together) or （市、区、旗）; a 食品安全 title keeps 开展 (a common word) whole.
+    This test ensures that titles break like a person breaks them, with the scheme's words
+    taken from its catalog."""
+    assert "未成年人" in catalog.title_words and "未成年人" not in L.COMMON_WORDS
     for title in ("自治区民政厅关于印发《广西壮族自治区申报创建全国未成年人保护示范县（市、区）实施方案》的通知",
                   "示范县人民政府关于申报全国未成年人保护示范县（市、区、旗）的请示",
                   "全国未成年人保护示范县（市、区、旗）创建达标体系（试行）"):
-        lines = L.break_title(title)
+        lines = L.break_title(title, words=catalog.title_words)
         assert "".join(lines) == title and len(lines) > 1
         widths = [L.text_width(x) for x in lines]
         assert max(widths) <= 20 and widths == sorted(widths, reverse=True)
@@ -349,6 +342,8 @@ def test_title_breaks_into_trapezoid_without_splitting_words():
             assert not (a.endswith("未成年") or a.endswith("未成") or b.startswith("人保护"))
             assert not (a.endswith("（市、") or a.endswith("（市"))
     assert L.break_title("短标题") == ["短标题"]
+    assert L.break_title("某某省食品安全委员会办公室关于开展食品安全示范县创建工作的通知", words=("食品安全",)) == [
+        "某某省食品安全委员会办公室关于开展", "食品安全示范县创建工作的通知"]
 
 
 def _ppr_flag(paragraph, name) -> bool:

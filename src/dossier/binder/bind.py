@@ -19,7 +19,7 @@ from typing import Callable, Mapping
 import pikepdf
 
 from dossier import atomic, office
-from dossier.binder import concat, drawn, frontmatter, geometry, ocrlayer, pages
+from dossier.binder import concat, drawn, embed, fonts, frontmatter, geometry, ocrlayer, pages
 from dossier.binder.model import (CategorySection, FileEntry, PageMap, Placement, Plan, Source, TocEntry,
                                   page_range, reference)
 from dossier import wording
@@ -52,6 +52,7 @@ class BindStats:
     pdfs: int = 0
     photos: int = 0
     left_out: int = 0
+    fonts: dict[str, str] = field(default_factory=dict)  # path → fonts left without an embedded substitute
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -107,20 +108,38 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
         converted = office.convert([s.file for s in office_sources], "pdf", cache_dir, hashes=hashes, progress=step,
                                    scratch_dir=workdir)
 
+    pending: list[tuple[Source, Path, bool]] = []  # opened once every font has an embedded substitute
+
     def take(src: Source, pdf_of: Callable[[], Path], fit: bool) -> bool:
         try:
-            pdf_file = pdf_of()
-            pdf = pages.open_pdf(pdf_file)
+            pending.append((src, pdf_of(), fit))
         except EvidenceError as e:
             problems[src.path] = e.reason
             return False
         except Exception as e:  # an odd file must never stop the other files being bound
             problems[src.path] = f"无法装订此文件（{pages.short_reason(e)}）"
             return False
-        opened.append(pdf)
-        ready[src.path] = _Pages(pdf, 0, len(pdf.pages), fit, pdf_file, src.path)
-        _tick(progress, "转换", done, total)
         return True
+
+    def open_pending() -> None:
+        # Fonts a file only names get embedded substitutes, in a cached copy (see embed).
+        keys = [src.sha256 if pdf_file == src.file and src.sha256 else "d" + pdf_file.stem
+                for src, pdf_file, _ in pending]
+        outcomes = embed.bindable_many([(f, k) for (_, f, _), k in zip(pending, keys)], cache_dir)
+        for (src, _, fit), outcome in zip(pending, outcomes):
+            if outcome.problems:
+                stats.fonts[src.path] = "；".join(outcome.problems)
+            try:
+                pdf = pages.open_pdf(outcome.file)
+            except EvidenceError as e:
+                problems[src.path] = e.reason
+                continue
+            except Exception as e:
+                problems[src.path] = f"无法装订此文件（{pages.short_reason(e)}）"
+                continue
+            opened.append(pdf)
+            ready[src.path] = _Pages(pdf, 0, len(pdf.pages), fit, outcome.file, src.path)
+        _tick(progress, "转换", done, total)
 
     def office_pdf(src: Source) -> Path:
         result = converted[src.file]
@@ -158,6 +177,7 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             photo = drawn.Photo(src.file, captions.get(src.path, src.path), recognised.get(src.sha256))
             digest = src.sha256 or office.sha256_or_empty(src.file)
             stats.photos += take(src, lambda: drawn.cached_photo(photo, digest, cache_dir), False)
+    open_pending()
     stats.left_out = len(problems)
     return ready, problems, opened
 
@@ -660,6 +680,8 @@ def _assemble(plan: Plan, ready: Mapping[str, _Pages], problems: dict[str, str],
 
     divider_file = drawn.cached_dividers([(f"第{cn_number(int(c.id))}部分" if c.id.isdigit() else "", c.name)
                                           for _, c in divider_slots], cache_dir) if divider_slots else None
+    if divider_file is not None and not fonts.embeds():  # drawn with reportlab's unembedded STSong-Light
+        divider_file = embed.bindable(divider_file, "d" + divider_file.stem, cache_dir).file
     for pdf in opened:
         pdf.close()
     opened.clear()

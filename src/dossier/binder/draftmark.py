@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 
 from dossier.binder import fonts
+from dossier.binder.geometry import A4
 
 MARK = "草稿"
 NOTE = "未经审定 不得报送"
@@ -23,10 +24,10 @@ def _form(pdf: pikepdf.Pdf) -> pikepdf.Object:
 
     name = fonts.register()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(595.276, 841.89), pageCompression=1)
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
     c.setFillColor(Color(0.85, 0.1, 0.1, alpha=0.22))
     c.saveState()
-    c.translate(297.6, 420.9)
+    c.translate(A4[0] / 2, A4[1] / 2)
     c.rotate(35)
     c.setFont(name, 150)
     c.drawCentredString(0, -20, MARK)
@@ -47,9 +48,9 @@ def mark_every_page(path: Path) -> None:
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         form = pdf.make_indirect(_form(pdf))
         for page in pdf.pages:
-            box = [float(v) for v in page.obj.get("/MediaBox", [0, 0, 595.276, 841.89])]
+            box = [float(v) for v in page.obj.get("/MediaBox", [0, 0, *A4])]
             w, h = box[2] - box[0], box[3] - box[1]
-            dx, dy = box[0] + (w - 595.276) / 2, box[1] + (h - 841.89) / 2
+            dx, dy = box[0] + (w - A4[0]) / 2, box[1] + (h - A4[1]) / 2
             resources = page.obj.get("/Resources")
             if resources is None:
                 page.obj["/Resources"] = resources = pikepdf.Dictionary()

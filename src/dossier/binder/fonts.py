@@ -4,7 +4,11 @@ category dividers).
 reportlab embeds (subsets) TrueType outlines only, not the CFF outlines of Noto CJK or
 Fandol, so the Song-style TrueType font of Debian's ``fonts-arphic-gbsn00lp`` is preferred;
 any other TrueType font with Chinese coverage will do. Without one, reportlab's built-in
-``STSong-Light`` CID font is used, which readers substitute but the PDF does not embed.
+``STSong-Light`` CID font is used, which readers substitute but the PDF does not embed: the
+drawn photo and divider pages then go through binder/embed.py like evidence, which needs a
+TrueType Chinese font as well, so on such a machine the fonts stay unembedded, ``build``
+names them and ``build --pdfa`` reports that the file does not validate
+(scripts/install-system.sh installs fonts-arphic-gbsn00lp, so this is a bare machine's case).
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from importlib import resources
 from pathlib import Path
 
 from dossier import atomic, office
-from dossier.binder.geometry import MM
+from dossier import gbt9704 as G
 from dossier.binder.model import TocEntry
 from dossier.errors import OutputError
 
-TOC_LEFT = 28 * MM
-TOC_RIGHT_MARGIN = 26 * MM
+TOC_LEFT = G.pt(G.MARGIN_LEFT_MM)
+TOC_RIGHT_MARGIN = G.pt(G.MARGIN_RIGHT_MM)
 
 
 def template_path(name: str, override: str | None = None) -> Path:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MM = 72 / 25.4
-A4 = (595.276, 841.89)
+from dossier import gbt9704 as G
+
+MM = G.pt(1)
+# A4 in points, to the thousandth (595.276 × 841.89) as the bound PDFs have always carried it.
+A4 = (round(G.pt(G.PAGE_W_MM), 3), round(G.pt(G.PAGE_H_MM), 3))
 FOOTER_BAND = 15 * MM  # kept free at the bottom of every body page
 NUMBER_BASELINE = 7 * MM  # the page number's baseline above the page's bottom edge
-NUMBER_SIZE = 14.0  # 4号
+NUMBER_SIZE = float(G.PAGE_NUMBER_PT)  # 4号
 # GB/T 9704: odd numbers right, even left, one character in from the text area's edge.
-NUMBER_OUTER_MARGIN = 26 * MM + NUMBER_SIZE
-NUMBER_INNER_MARGIN = 28 * MM + NUMBER_SIZE
+NUMBER_OUTER_MARGIN = G.pt(G.MARGIN_RIGHT_MM) + NUMBER_SIZE
+NUMBER_INNER_MARGIN = G.pt(G.MARGIN_LEFT_MM) + NUMBER_SIZE
 
 Matrix = tuple[float, float, float, float, float, float]
 

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from dossier import wording
+
 
 @dataclass(frozen=True)
 class Source:
@@ -114,9 +116,10 @@ class PageMap:
 
 
 def page_range(first: int, last: int) -> str:
-    """``23–25`` (en dash), or ``23`` for one page."""
-    return str(first) if first == last else f"{first}–{last}"
+    """``23–25`` (en dash), or ``23`` for one page (wording.yaml's format)."""
+    return wording.page_range(first, last)
 
 
 def reference(first: int, last: int) -> str:
-    return f"见第{page_range(first, last)}页"
+    """见第23–25页, as the 目录 refers to pages (wording.yaml)."""
+    return wording.page_ref(first, last, where="toc")

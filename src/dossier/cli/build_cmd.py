@@ -47,7 +47,10 @@ class _Bars:
 @click.option("--no-dividers", is_flag=True, help="不在每个项目（类别）前加分隔页。")
 @click.option("--draft", is_flag=True,
               help="生成草稿：每页加“草稿”标记，目录和文书中标出缺少或无法读取的材料，允许占位内容（某某、待填等）。")
-def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool) -> None:
+@click.option("--pdfa", is_flag=True,
+              help="把证明材料汇编存为 PDF/A-2b（长期存档格式：嵌入全部字体和色彩描述，去掉脚本等），"
+                   "写出后读回校验；未通过校验时保留普通 PDF 并列出原因。")
+def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool, pdfa: bool) -> None:
     """生成全部申报材料：证明材料汇编.pdf（封面、目录、连续页码、书签）、申报表、请示、自评报告和材料清单。
 
     PROJECT 是申报项目文件夹（含 dossier.yaml），默认为当前文件夹。先增量索引材料、检查缺项，
@@ -58,7 +61,7 @@ def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool) -
 
     bars = _Bars()
     try:
-        result = build(project, strict=strict, dividers=not no_dividers, progress=bars, draft=draft)
+        result = build(project, strict=strict, dividers=not no_dividers, progress=bars, draft=draft, pdfa=pdfa)
     finally:
         bars.close()
     out = stdout()
@@ -79,6 +82,19 @@ def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool) -
         where = "已在目录中注明" if draft else "未列入报送的目录；加 --draft 可在目录中标出"
         out.print(f"未能装订的材料（{len(result.left_out)}份，{where}）：")
         for path, reason in result.left_out.items():
+            out.print(f"  {path}：{reason}")
+    if result.pdfa is not None:
+        if result.pdfa.ok:
+            out.print("证明材料汇编已存为 PDF/A-2b，并已通过保存后的校验。")
+        else:
+            out.print("证明材料汇编未能存为 PDF/A-2b（已保存为普通 PDF），原因：")
+            for line in result.pdfa.findings[:GAPS_SHOWN]:
+                out.print(f"  {line}")
+        for line in result.pdfa.changes:
+            out.print(f"  {line}")
+    if result.stats.fonts:
+        out.print(f"字体未能全部嵌入的材料（{len(result.stats.fonts)}份，已照常装订，阅读器会用本机字体代替显示）：")
+        for path, reason in result.stats.fonts.items():
             out.print(f"  {path}：{reason}")
     if result.gaps:
         where = "已在草稿的目录和自评报告中标出" if draft else "详见 dossier check；加 --draft 可在目录和文书中标出"

@@ -36,12 +36,12 @@ def catalog_group(ctx: click.Context, name: str, fmt: str) -> None:
 
 
 @catalog_group.command("show")
-@click.argument("item_id")
+@click.argument("item_id", metavar="指标编号")
 @click.pass_context
 def show(ctx: click.Context, item_id: str) -> None:
     """显示一条工作标准（或负面清单项）的全文、材料类型、责任部门和检查规则。
 
-    ITEM_ID 是指标编号，如 2.1.3 或 N1。
+    指标编号如 2.1.3 或 N1。
     """
     from dossier import api
 
@@ -74,7 +74,7 @@ def validate(file: Path) -> None:
 
 
 @catalog_group.command("import")
-@click.argument("notice", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notice", metavar="通知文件", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="草稿写入的文件（默认为通知同名的 .yaml，放在当前文件夹）。")
 @click.option("--id", "catalog_id", default="new-scheme", show_default=True,

@@ -78,6 +78,42 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return _gettext(singular if n == 1 else plural)
 
 
+# Click's default placeholders in usage lines and option lists (``dossier check [OPTIONS]``,
+# ``--output FILE``); commands name their own arguments in Chinese with ``metavar=``.
+_METAVARS = {
+    "[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...", "[COMMAND] [ARGS]...": "[命令] [参数]...",
+    "TEXT": "文本", "INTEGER": "整数", "FLOAT": "数字", "FILE": "文件", "FILENAME": "文件",
+    "PATH": "路径", "DIRECTORY": "文件夹",
+}
+
+
+def _localise_metavars() -> None:
+    if getattr(click.core.Command, "_dossier_zh", False):
+        return
+    usage_pieces = click.core.Command.collect_usage_pieces
+    option_metavar = click.core.Option.make_metavar
+
+    def collect_usage_pieces(self, ctx):
+        return [_METAVARS.get(p, p) for p in usage_pieces(self, ctx)]
+
+    def make_metavar(self, ctx):
+        metavar = option_metavar(self, ctx)
+        if self.metavar is None:
+            head, dots = (metavar[:-3], "...") if metavar.endswith("...") else (metavar, "")
+            metavar = _METAVARS.get(head, head) + dots
+        return metavar
+
+    group_pieces = click.core.Group.collect_usage_pieces
+
+    def group_usage_pieces(self, ctx):
+        return [_METAVARS.get(p, p) for p in group_pieces(self, ctx)]
+
+    click.core.Command.collect_usage_pieces = collect_usage_pieces
+    click.core.Group.collect_usage_pieces = group_usage_pieces
+    click.core.Option.make_metavar = make_metavar
+    click.core.Command._dossier_zh = True
+
+
 def install() -> None:
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
                    click.parser, click.types):
@@ -85,6 +121,7 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+    _localise_metavars()
 
 
 _USAGE_RE = re.compile(r"^Usage:", re.M)

@@ -172,10 +172,12 @@ def index_command(project_dir: Path, jobs: int | None, no_ocr: bool, fmt: str) -
         result = index_lib.run_index(project, cat, jobs=jobs, progress=bar, ocr=False if no_ocr else None)
     finally:
         bar.close()
+    registers = ()
     if fmt == "json":
         from dossier.reports import index_json
 
-        click.echo(index_json.render(result), nl=False)
+        registers = _register_reports(project, cat, result)
+        click.echo(index_json.render(result, registers), nl=False)
         for warning in result.warnings:
             stderr().print(f"注意：{warning}", markup=False)
     else:
@@ -185,8 +187,23 @@ def index_command(project_dir: Path, jobs: int | None, no_ocr: bool, fmt: str) -
         out.print(_summary(result))
         _print_problems(out, result)
         _print_suggestions(out, result, SHOWN_SUGGESTIONS, project.root)
-    if result.manifest_problems or result.errors:
+    if result.manifest_problems or result.errors or any(r.status == "error" for r in registers):
         click.get_current_context().exit(1)
+
+
+def _register_reports(project, cat, result: index_lib.IndexResult) -> list:
+    """Registers that prove standards by their rows but are named by no manifest row: the check
+    lists them among the evidence files, so the index's JSON does too (CONTRACT.md §4, §8)."""
+    from dossier.check import evaluate
+    from dossier.errors import ConfigError
+
+    try:
+        report = evaluate(cat, project, result.files, result.assignments, result.manifest_problems,
+                          registers_root=project.root, duplicates=result.duplicates)
+    except ConfigError:  # settings the check refuses are reported by dossier check, not here
+        return []
+    indexed = {f.path for f in result.files}
+    return [r for r in report.files if r.path not in indexed]
 
 
 @click.command("suggestions", options_metavar="[选项]")

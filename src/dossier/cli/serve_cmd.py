@@ -29,8 +29,8 @@ def serve(project_dir: Path, host: str, port: int, max_upload_mb: int) -> None:
         raise UsageError(f"--port 应在 1–65535 之间，现为 {port}")
     if max_upload_mb < 1:
         raise UsageError(f"--max-upload-mb 应为正整数，现为 {max_upload_mb}")
+    server.check_port(host, port)  # a busy port is told before an admin account is made
     prepared = server.prepare(project_dir, host)
-    server.check_port(host, port)
     if prepared.one_time_password:
         click.echo("已创建管理员账号（只显示这一次，请立即记下或用 dossier user passwd admin 改为自己的密码）：")
         click.echo(f"  用户名：admin")

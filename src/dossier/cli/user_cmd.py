@@ -49,6 +49,22 @@ def add(name: str, departments: tuple[str, ...], admin: bool, password_stdin: bo
     created = accounts.add_user(name, _password(password_stdin), departments=list(departments), admin=admin)
     accounts.log("命令行", "添加账号", created.name, created.label)
     click.echo(f"已添加账号：{created.label}")
+    unknown = _unknown_departments(project_dir, departments)
+    if unknown and not admin:
+        # A typo (民証 for 民政) would leave an account that can upload nothing: say so, keep the account.
+        click.echo(f"提醒：指标体系中没有负责部门 {'、'.join(unknown)}，该账号不能为这些部门上传材料；"
+                   f"部门名称须与 dossier catalog show 中的“责任部门”一致", err=True)
+
+
+def _unknown_departments(project_dir: Path, departments: tuple[str, ...]) -> list[str]:
+    from dossier import api
+
+    try:
+        _, catalog = api.open_project(project_dir)
+    except Exception:  # the account is made; a settings problem is reported by check, not here
+        return []
+    known = {d for s in (*catalog.standards, *catalog.negative_items) for d in s.departments}
+    return [d for d in departments if d not in known]
 
 
 @user.command("list", options_metavar="[选项]")
@@ -71,6 +87,8 @@ def list_users(project_dir: Path) -> None:
 def passwd(name: str, password_stdin: bool, project_dir: Path) -> None:
     """修改账号的密码；该账号已登录的会话随之失效。"""
     accounts = _accounts(project_dir)
+    if accounts.user(name) is None:  # before the prompt: no password typed for nothing
+        raise UsageError(f"没有用户 {name}；现有用户见 dossier user list")
     accounts.set_password(name, _password(password_stdin))
     accounts.log("命令行", "修改密码", name, "")
     click.echo(f"已修改 {name} 的密码。")

@@ -15,6 +15,7 @@ from dossier.dates import fmt_cn, parse_date
 from dossier.documents import layout as L
 from dossier.documents import prose
 from dossier.records import Catalog, CheckReport, Project
+from dossier.reports import points, score
 
 # The county's words for a check status (wording.yaml): what the 自评报告 prints.
 STATUS_CN = wording.status_labels(official=True)
@@ -54,8 +55,30 @@ class PageRef:
 # ----------------------------------------------------------------------------- shared
 
 
-def title_lines(title: str, *, new_page: bool = False) -> list[dict]:
-    lines = L.break_title(title)
+def scheme_name(catalog: Catalog) -> str:
+    """The 创建称号 the documents print: ``documents.scheme_name``, else the catalog's ``scheme``."""
+    return str((catalog.documents or {}).get("scheme_name") or catalog.scheme)
+
+
+def doc_words(catalog: Catalog) -> dict[str, str]:
+    """The scheme's own words in running text (catalog ``documents``), with defaults that fit
+    any 示范创建 scheme:
+
+    - ``request_purpose``: the 请示's opening purpose clause (为……);
+    - ``work_name``: the field of work (未成年人保护工作), as in 持续提升……水平;
+    - ``catalog_short``: how the documents name the catalog in a sentence (创建达标体系);
+    - ``negative_short``: how they name the negative list (负面工作清单)."""
+    d = catalog.documents or {}
+    return {
+        "request_purpose": str(d.get("request_purpose") or f"为做好{scheme_name(catalog)}创建工作").rstrip("，,。"),
+        "work_name": str(d.get("work_name") or "各项工作"),
+        "catalog_short": str(d.get("catalog_short") or f"《{catalog.name}》"),
+        "negative_short": str(d.get("negative_short") or catalog.negative_name),
+    }
+
+
+def title_lines(title: str, catalog: Catalog, *, new_page: bool = False) -> list[dict]:
+    lines = L.break_title(title, words=catalog.title_words)
     return [{"style": "GwTitleBreak" if new_page and i == 0 else "GwTitle", "text": line}
             for i, line in enumerate(lines)]
 
@@ -85,6 +108,13 @@ def _issuer_block(issuer: str, date: dt.date | None) -> dict:
     return {"issuer": issuer, "date_cn": date_cn, "sign_indent": L.signature_indent(issuer, date_cn)}
 
 
+def _office_of(issuer: str) -> str:
+    """版记's 印发机关: the issuer's 办公室 (an issuer that is itself an 办公室 prints once)."""
+    if not issuer:
+        return ""
+    return issuer if issuer.endswith("办公室") else f"{issuer}办公室"
+
+
 def _issuer_mark(issuer: str) -> str:
     return issuer if issuer.endswith("文件") else f"{issuer}文件"
 
@@ -109,13 +139,13 @@ def _closing_body_items(paragraphs: Sequence[str]) -> list[dict]:
 
 def request_title(project: Project, catalog: Catalog) -> str:
     issuer = project.request.issuer or project.applicant
-    return project.request.title or f"{issuer}关于申报{catalog.scheme}的请示"
+    return project.request.title or f"{issuer}关于申报{scheme_name(catalog)}的请示"
 
 
 def attachment_titles(project: Project, catalog: Catalog) -> list[str]:
     """附件1 申报表, 附件2 自评报告, 附件3 the 汇编: the names the 请示 lists, printed the same
     on each attachment."""
-    return [catalog.form.get("title") or f"{catalog.scheme}申报表", self_report_title(project, catalog),
+    return [catalog.form.get("title") or f"{scheme_name(catalog)}申报表", self_report_title(project, catalog),
             DOSSIER_HEADING]
 
 
@@ -131,9 +161,9 @@ def request_context(project: Project, catalog: Catalog) -> dict:
     issuer = req.issuer or project.applicant
     attachments = list(req.attachments) or attachment_titles(project, catalog)
     body = [
-        f"为深入贯彻落实《中华人民共和国未成年人保护法》，进一步加强未成年人保护工作，"
+        f"{doc_words(catalog)['request_purpose']}，"
         f"{issuer}对照《{catalog.name}》逐项开展了自评，形成了申报表、自评报告和{DOSSIER_HEADING}。",
-        f"经自评，{issuer}申请创建{catalog.scheme}，恳请予以审核推荐。",
+        f"经自评，{issuer}申请创建{scheme_name(catalog)}，恳请予以审核推荐。",
         "妥否，请批示。",
     ]
     notes = []
@@ -149,13 +179,13 @@ def request_context(project: Project, catalog: Catalog) -> dict:
         "mark_size": L.mark_size_half_points(_issuer_mark(issuer)),
         "doc_number": req.doc_number,
         "signer": req.signer,
-        "title_lines": title_lines(request_title(project, catalog)),
+        "title_lines": title_lines(request_title(project, catalog), catalog),
         "to": req.to,
         "body": body_items,
         "attachments": attachment_list,
         "notes": notes,
         **_issuer_block(issuer, req.date or project.application_date),
-        "printer": req.printer if hasattr(req, "printer") and req.printer else f"{issuer}办公室",
+        "printer": req.printer if hasattr(req, "printer") and req.printer else _office_of(issuer),
         "print_date_cn": fmt_cn(req.date or project.application_date) if (req.date or project.application_date) else "",
         "cc_line": "",
         "imprint_new_page": False,
@@ -213,6 +243,24 @@ def _opinion_boxes(form: Mapping) -> list[dict]:
     return boxes
 
 
+def _field_value(project: Project, source: str) -> str:
+    """A 申报表 field's value from dossier.yaml (``form.fields[].source``)."""
+    if source.startswith("contact."):
+        return str(getattr(project.contact, source.split(".", 1)[1], "") or "")
+    if source == "application_date":
+        return fmt_cn(project.application_date) if project.application_date else ""
+    value = getattr(project, source, None)
+    return "" if value is None else str(value)
+
+
+def form_fields(form: Mapping, project: Project | None = None) -> list[dict]:
+    """The form's own rows (catalog ``form.fields``: label → dossier.yaml key), each with its
+    value (blank in the 通知's empty form). Empty when the catalog keeps the notice's form
+    layout (单位名称 / 联系人姓名及职务 / 联系方式)."""
+    return [{"label": str(f["label"]), "value": _field_value(project, str(f["source"])) if project else ""}
+            for f in (form.get("fields") or ())]
+
+
 def form_context(project: Project, catalog: Catalog) -> dict:
     form = catalog.form
     contact = project.contact
@@ -222,10 +270,11 @@ def form_context(project: Project, catalog: Catalog) -> dict:
         text = L.paragraphs(project.self_assessment) if own else []
         date_cn = fmt_cn(project.application_date) if own and project.application_date and text else ""
         opinions.append({**box, "text": text, "date_cn": date_cn or "年\u3000\u3000月\u3000\u3000日"})
-    title = form.get("title") or f"{catalog.scheme}申报表"
+    title = form.get("title") or f"{scheme_name(catalog)}申报表"
     return {
         "annex_label": annex_label(project, catalog, title),
-        "title_lines": title_lines(title),
+        "title_lines": title_lines(title, catalog),
+        "fields": form_fields(form, project),
         "applicant": project.applicant,
         "contact_name": contact.name,
         "contact_title": contact.title,
@@ -244,7 +293,12 @@ def form_context(project: Project, catalog: Catalog) -> dict:
 
 
 def self_report_title(project: Project, catalog: Catalog) -> str:
-    return f"{project.applicant}创建{catalog.scheme}自评报告"
+    """``documents.self_assessment_title`` with {applicant} and {scheme} filled in, else
+    <申报单位>创建<创建称号>自评报告."""
+    own = (catalog.documents or {}).get("self_assessment_title")
+    if own:
+        return str(own).replace("{applicant}", project.applicant).replace("{scheme}", scheme_name(catalog))
+    return f"{project.applicant}创建{scheme_name(catalog)}自评报告"
 
 
 def _evidence_lines(item_id: str, report: CheckReport | None, page_refs: Mapping[str, Sequence[PageRef]] | None,
@@ -285,6 +339,7 @@ def _standard_item(n: int, std, report, page_refs, evidence_info, draft: bool = 
         lines += [f"【草稿】{wording.status_label(finding.status)}：{p.message}" for p in finding.problems]
     return {"id": std.id, "heading": f"（{n}）{std.text}",
             "status": wording.status_label(finding.status, official=True) if finding else "",
+            "score": f"\u3000分值：{points(std.score)}分" if std.score is not None else "",
             "lines": lines, "status_style": L.STYLE_BODY, "last_style": L.STYLE_BODY}
 
 
@@ -300,7 +355,7 @@ def _summary(catalog: Catalog, report: CheckReport) -> str:
     return text + "。"
 
 
-def closing_section(catalog: Catalog, report: CheckReport | None) -> list[dict]:
+def closing_section(catalog: Catalog, report: CheckReport | None, applicant: str = "") -> list[dict]:
     """三、存在问题及整改措施: the problems in the county's words (documents/problems.yaml),
     then the measures, each paragraph ending in 。"""
     pairs = []
@@ -311,11 +366,12 @@ def closing_section(catalog: Catalog, report: CheckReport | None) -> list[dict]:
                 continue
             for problem in finding.problems:
                 pairs.append((item.short or item.text, problem))
-    found, measures = prose.closing(pairs)
+    words = doc_words(catalog)
+    found, measures = prose.closing(pairs, catalog)
     items = [L.classify("三、存在问题及整改措施")]
     if not found:
         items += _body_items(["经自评，各项工作标准均达到创建要求，未发现需要整改的问题。下一步，将巩固创建成果，"
-                              "持续提升未成年人保护工作水平。"])
+                              f"持续提升{words['work_name']}水平。"])
         return items
     # Numbered sentences are body paragraphs, not headings: they flow and break like text.
     numbered = lambda texts: [{"style": L.STYLE_BODY, "head": "", "head_style": L.RUN_PLAIN,  # noqa: E731
@@ -324,8 +380,15 @@ def closing_section(catalog: Catalog, report: CheckReport | None) -> list[dict]:
     items += numbered(found)
     items.append(L.classify("（二）整改措施"))
     items += numbered(measures)
-    items += _body_items(["下一步，我县将对照创建达标体系逐项抓好整改落实，确保各项工作全面达到示范创建标准。"])
+    items += _body_items([f"下一步，{self_name(applicant)}将对照{words['catalog_short']}逐项抓好整改落实，确保各项工作全面达到示范创建标准。"])
     return items
+
+
+def self_name(applicant: str) -> str:
+    """How the applicant names itself in its own report: 我县, 我市, 我区, 我旗 (by the last
+    character of its name, e.g. 某某自治县 → 我县, 某某市 → 我市); 我县 when nothing fits."""
+    last = applicant.strip()[-1:] if applicant.strip() else ""
+    return f"我{last}" if last in ("县", "市", "区", "旗") else "我县"
 
 
 def report_context(project: Project, catalog: Catalog, report: CheckReport | None,
@@ -349,14 +412,20 @@ def report_context(project: Project, catalog: Catalog, report: CheckReport | Non
              f"{len(catalog.negative_items)}项{catalog.negative_name}逐项开展了自评。"]
     if report is not None:
         intro.append(_summary(catalog, report))
+        scored = score(report, catalog)
+        if scored is not None:
+            # The self-assessed score as check counts it: a standard met earns its 分值.
+            tail = f"，不适用的工作标准{points(scored['not_applicable'])}分不计" if scored["not_applicable"] else ""
+            intro.append(f"按{doc_words(catalog)['catalog_short']}规定的分值，工作标准总分{points(scored['total'])}分，"
+                         f"自评得分{points(scored['met'])}分{tail}。")
     intro += L.paragraphs(project.self_assessment)
-    closing = closing_section(catalog, report)
+    closing = closing_section(catalog, report, project.applicant)
     if closing and closing[-1]["style"] == L.STYLE_BODY:
         closing[-1] = {**closing[-1], "style": L.STYLE_BODY_KEEP}
     title = self_report_title(project, catalog)
     return {
         "annex_label": annex_label(project, catalog, title),
-        "title_lines": title_lines(title),
+        "title_lines": title_lines(title, catalog),
         "intro": _body_items(intro),
         "categories": categories,
         "closing": closing,
@@ -430,26 +499,27 @@ def notice_context(catalog: Catalog, page_starts: Sequence[int] = ()) -> dict:
         "mark_size": L.mark_size_half_points(mark),
         # An empty 发文字号 shows as a visible placeholder (and a warning), never as nothing.
         "doc_number": notice.get("doc_number") or DOC_NUMBER_PLACEHOLDER,
-        "title_lines": title_lines(notice.get("title") or f"关于印发《{catalog.name}》的通知"),
+        "title_lines": title_lines(notice.get("title") or f"关于印发《{catalog.name}》的通知", catalog),
         "to": notice.get("to", ""),
         "body": body,
         # Attachments belong to the plan when the notice prints one (as in the seed).
         "attachments": body_attachments,
         "notes": notes,
         **_issuer_block(issuer, date),
-        "plan_title_lines": title_lines(notice["plan_title"], new_page=True) if plan and notice.get("plan_title") else [],
+        "plan_title_lines": title_lines(notice["plan_title"], catalog, new_page=True) if plan and notice.get("plan_title") else [],
         "plan": _body_items(plan),
         "plan_attachments": attachment_items(attachments) if plan else [],
-        "annex1_title_lines": title_lines(attachments[0] if attachments else catalog.name),
+        "annex1_title_lines": title_lines(attachments[0] if attachments else catalog.name, catalog),
         "catalog_rows": rows,
         "negative_rows": negatives,
-        "form_title_lines": title_lines(form.get("title") or f"{catalog.scheme}申报表"),
+        "form_title_lines": title_lines(form.get("title") or f"{scheme_name(catalog)}申报表", catalog),
+        "fields": form_fields(form),
         "narrative_label": form.get("narrative_label", "基本情况、主要制度及工作成效"),
         "narrative_note": form.get("narrative_note", ""),
         "opinions": [{**box, "text": [], "date_cn": ""} for box in _opinion_boxes(form)],
         "footer": form.get("footer", ""),
         "cc_line": f"抄送：{cc}" if cc else "",
-        "printer": notice.get("printer") or (f"{issuer}办公室" if issuer else ""),
+        "printer": notice.get("printer") or _office_of(issuer),
         "print_date_cn": fmt_cn(date) if date else "",
         "watermark": "",
     }

@@ -7,33 +7,31 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dossier import gbt9704 as G
 from dossier.errors import ConfigError
 
-TWIPS_PER_MM = 1440 / 25.4
-TWIPS_PER_PT = 20
+# The GB/T 9704 numbers live in dossier.gbt9704 (mm / pt); here they are in twips, the unit
+# the templates are written in.
+TWIPS_PER_PT = G.TWIPS_PER_PT
+mm = G.twips
 
-
-def mm(value: float) -> int:
-    return round(value * TWIPS_PER_MM)
-
-
-# Page and type area (版心 156 × 225 mm): 天头 37, 订口 28, so bottom 35 and right 26.
-PAGE_W, PAGE_H = mm(210), mm(297)
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), mm(26)
+PAGE_W, PAGE_H = mm(G.PAGE_W_MM), mm(G.PAGE_H_MM)
+MARGIN_TOP, MARGIN_BOTTOM = mm(G.MARGIN_TOP_MM), mm(G.MARGIN_BOTTOM_MM)
+MARGIN_LEFT, MARGIN_RIGHT = mm(G.MARGIN_LEFT_MM), mm(G.MARGIN_RIGHT_MM)
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips = 156 mm
 TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 
-BODY_PT = 16  # 3号
-TITLE_PT = 22  # 2号
-PAGE_NUMBER_PT = 14  # 4号
-# 225 mm / 22 lines = 28.99 pt; slightly less so rounding never pushes line 22 off the page.
-LINE_TWIPS = 579  # 28.95 pt, exact
+BODY_PT = G.BODY_PT
+TITLE_PT = G.TITLE_PT
+PAGE_NUMBER_PT = G.PAGE_NUMBER_PT
+# 225 mm / 22 lines = 28.99 pt; rounded down so rounding never pushes line 22 off the page.
+LINE_TWIPS = int(G.pt(G.TEXT_H_MM) * TWIPS_PER_PT / G.LINES_PER_PAGE)  # 579 = 28.95 pt, exact
 # 156 mm / 28 characters = 15.79 pt; 16 pt glyphs need −0.25 pt each to fit 28 (not 29).
 CHAR_SPACING_TWIPS = -5
 CHAR_TWIPS = BODY_PT * TWIPS_PER_PT  # one 3号 character, the unit of 空二字 etc.
 # 页码一字线上距版心下边缘 7 mm: the footer paragraph (exact 16 pt line) sits below that.
 PAGE_NUMBER_LINE_TWIPS = 16 * TWIPS_PER_PT
-FOOTER_DISTANCE = MARGIN_BOTTOM - mm(7) - PAGE_NUMBER_LINE_TWIPS
+FOOTER_DISTANCE = MARGIN_BOTTOM - mm(G.PAGE_NUMBER_BELOW_TEXT_MM) - PAGE_NUMBER_LINE_TWIPS
 
 RED = "FF0000"
 
@@ -69,13 +67,15 @@ _OPENERS = "《（“〔"
 _CLOSERS = "》）”〕、，"
 
 
-# Words a title line must not split (a clerk reads 未成年 / 人 as a typo).
-_WORDS = ("未成年人", "示范县", "自治区", "人民政府", "民政厅", "民政局", "民政部", "实施方案", "申报表",
-          "自评报告", "达标体系", "保护", "创建", "申报", "全国", "工作", "关于", "印发", "通知", "请示")
+# Words a title line must not split in any 公文 (a clerk reads 实施 / 方案 as a typo). A
+# scheme's own words (未成年人, 民政厅, 食品安全 …) come from its catalog's
+# ``documents.keep_together`` (:attr:`dossier.records.Catalog.title_words`).
+COMMON_WORDS = ("人民政府", "实施方案", "申报表", "自评报告", "创建", "申报", "开展", "工作", "关于", "印发", "通知",
+                "请示")
 
 
-def _inside_word(title: str, i: int) -> bool:
-    for word in _WORDS:
+def _inside_word(title: str, i: int, words: tuple[str, ...] = COMMON_WORDS) -> bool:
+    for word in words:
         start = title.find(word)
         while start >= 0:
             if start < i < start + len(word):
@@ -93,10 +93,10 @@ def _inside_brackets(title: str, i: int) -> bool:
     return closing >= 0 and closing - opening <= 10
 
 
-def _break_penalty(title: str, i: int) -> float:
+def _break_penalty(title: str, i: int, words: tuple[str, ...] = COMMON_WORDS) -> float:
     """Cost of breaking ``title`` before index ``i``."""
     before, after = title[i - 1], title[i]
-    if _inside_word(title, i) or _inside_brackets(title, i):
+    if _inside_word(title, i, words) or _inside_brackets(title, i):
         return 30
     if after in _CLOSERS or before in _OPENERS:
         return 50  # never start a line with a closing mark or end one with an opener
@@ -111,24 +111,26 @@ def _break_penalty(title: str, i: int) -> float:
     return 6
 
 
-def break_title(title: str, max_chars: int | None = None) -> list[str]:
+def break_title(title: str, max_chars: int | None = None, words: tuple[str, ...] = ()) -> list[str]:
     """Lines of a 2号 title: as few as fit the type area, upper lines never shorter than
-    lower ones (梯形), breaks at word-like boundaries when possible."""
+    lower ones (梯形), breaks at word-like boundaries when possible. ``words``: the scheme's
+    own words not to split, besides :data:`COMMON_WORDS`."""
     title = title.strip()
+    words = tuple(dict.fromkeys(COMMON_WORDS + tuple(words)))
     if max_chars is None:
         max_chars = int(TEXT_W / (TITLE_PT * TWIPS_PER_PT))  # 20 characters of 22 pt
     if text_width(title) <= max_chars or len(title) < 2:
         return [title]
     n_lines = 2
     while n_lines < 8:
-        best = _best_split(title, n_lines, max_chars)
+        best = _best_split(title, n_lines, max_chars, words)
         if best:
             return best
         n_lines += 1
     return [title]
 
 
-def _best_split(title: str, n_lines: int, max_chars: int) -> list[str] | None:
+def _best_split(title: str, n_lines: int, max_chars: int, words: tuple[str, ...]) -> list[str] | None:
     best_cost, best_lines = None, None
 
     def search(start: int, left: int, prev_width: float, lines: list[str], cost: float):
@@ -152,7 +154,7 @@ def _best_split(title: str, n_lines: int, max_chars: int) -> list[str] | None:
                 break
             if w > prev_width:
                 break
-            search(end, left - 1, w, lines + [line], cost + _break_penalty(title, end))
+            search(end, left - 1, w, lines + [line], cost + _break_penalty(title, end, words))
 
     search(0, n_lines, float("inf"), [], 0.0)
     return best_lines

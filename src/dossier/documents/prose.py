@@ -2,7 +2,8 @@
 
 The county writes to the province in its own voice: each problem's structured facts
 (``Problem.facts``) are worded by ``problems.yaml`` (keyed by problem code), never by the
-checker's message, which carries paths and notation meant for the clerk."""
+checker's message, which carries paths and notation meant for the clerk. A scheme rewords
+any entry in its catalog's ``documents.problems``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Iterable, Mapping
 import yaml
 
 from dossier.dates import fmt_cn
-from dossier.records import Problem
+from dossier.records import Catalog, Problem
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,24 +55,39 @@ class Sentence:
     measure: str
 
 
-def sentence(problem: Problem, standard: str) -> Sentence:
-    """One problem as a sentence ending in 。 and the measure that answers it."""
-    entry = wording().get(problem.code) or wording()["default"]
-    facts = {**problem.facts, "standard": standard}
+def _entries(catalog: Catalog | None) -> dict:
+    """problems.yaml with the catalog's ``documents.problems`` laid over it, entry by entry
+    and key by key (a scheme may reword only a measure)."""
+    table = dict(wording())
+    own = ((catalog.documents if catalog is not None else None) or {}).get("problems") or {}
+    for code, entry in own.items():
+        table[code] = {**(table.get(code) or {}), **entry}
+    return table
+
+
+def sentence(problem: Problem, standard: str, catalog: Catalog | None = None) -> Sentence:
+    """One problem as a sentence ending in 。 and the measure that answers it. The scheme's
+    words ({catalog_short}, {negative_short}, {work_name}) come from the catalog."""
+    from dossier.documents.context import doc_words
+
+    table = _entries(catalog)
+    entry = table.get(problem.code) or table["default"]
+    words = doc_words(catalog) if catalog is not None else {}
+    facts = {**words, **problem.facts, "standard": standard}
     if "zero" in entry and facts.get("count") == 0:
         template = entry["zero"]
     else:
         template = entry["problem"]
-    measure = entry.get("measure") or wording()["default"]["measure"]
+    measure = entry.get("measure") or table["default"]["measure"]
     return Sentence(_fill(template, facts), _fill(measure, facts))
 
 
-def closing(problems: Iterable[tuple[str, Problem]]) -> tuple[list[str], list[str]]:
+def closing(problems: Iterable[tuple[str, Problem]], catalog: Catalog | None = None) -> tuple[list[str], list[str]]:
     """(problem sentences, measure sentences) for ``(standard short name, problem)`` pairs,
     in order, each sentence once."""
     found, measures = [], []
     for standard, problem in problems:
-        s = sentence(problem, standard)
+        s = sentence(problem, standard, catalog)
         if s.problem not in found:
             found.append(s.problem)
         if s.measure not in measures:

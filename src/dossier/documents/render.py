@@ -33,12 +33,9 @@ def _template_source(name: str, project: Project | None) -> tuple[str, object]:
         path = Path(project.templates[name])
         return str(path), path
     path = builtin_template(name)
-    if path.is_file():
-        return str(path), path
-    # A source checkout without built templates still renders: build this one in memory.
-    from dossier.documents.template_builder import build_template
-
-    return f"内置模板 {name}.docx", io.BytesIO(build_template(f"{name}.docx"))
+    if not path.is_file():  # the package ships them: a broken installation, not a user mistake
+        raise ConfigError(f"找不到内置模板 {path}：安装不完整，请重新安装 dossier")
+    return str(path), path
 
 
 def render_bytes(name: str, context: dict, project: Project | None = None) -> bytes:
@@ -223,22 +220,17 @@ def table_page_starts(docx_bytes: bytes, catalog: Catalog, scratch: Path) -> tup
     return tuple(starts)
 
 
-def evidence_refs(catalog: Catalog, report: CheckReport, files, assignments) -> dict[str, list[ctx.PageRef]]:
+def evidence_refs(catalog: Catalog, report: CheckReport,
+                  evidence: Mapping[str, Sequence]) -> dict[str, list[ctx.PageRef]]:
     """Each standard's evidence as the check used it, described by the index (title, date,
-    文号; a manifest's 材料名称/日期 win), without pages: those come from ``build``."""
-    from dossier import ids
-    from dossier.check import merge_evidence
-
-    by_path = {f.path: f for f in files}
-    assigned: dict[str, list] = {}
-    for a in assignments:
-        assigned.setdefault(ids.normalize(a.indicator), []).append(a)
+    文号; a manifest's 材料名称/日期 win), without pages: those come from ``build``.
+    ``evidence`` is the merged evidence per standard (``Session.evidence_per_standard``)."""
     refs: dict[str, list[ctx.PageRef]] = {}
     for item in catalog.items():
         finding = report.finding(item.id)
         if finding is None or not finding.evidence:
             continue
-        merged = {ev.path: ev for ev in merge_evidence(item.id, assigned.get(item.id, ()), by_path)}
+        merged = {ev.path: ev for ev in evidence.get(item.id, ())}
         items = []
         for path in finding.evidence:
             ev = merged.get(path)
@@ -251,8 +243,8 @@ def evidence_refs(catalog: Catalog, report: CheckReport, files, assignments) -> 
 def render_project(project_dir: Path | str, *, draft: bool = False) -> list[Path]:
     """``dossier render``: check the project (for each standard's status and evidence) and
     write the three documents into its 输出/. Page numbers stay blank until ``build``."""
-    from dossier.check import check_project
     from dossier.project import open_project
+    from dossier.session import Session
 
     project, catalog = open_project(project_dir)
     check_request(project)  # a bad 发文字号 is reported before the evidence is read
@@ -260,6 +252,7 @@ def render_project(project_dir: Path | str, *, draft: bool = False) -> list[Path
         from dossier.documents.placeholders import refuse_placeholders
 
         refuse_placeholders(project)  # so are placeholders: the clerk fixes these first
-    report, indexed = check_project(project, catalog)
-    return render_all(project, catalog, report, evidence_refs(catalog, report, indexed.files, indexed.assignments),
+    session = Session(project, catalog)
+    report = session.check()
+    return render_all(project, catalog, report, evidence_refs(catalog, report, session.evidence_per_standard()),
                       draft=draft, measure=True)

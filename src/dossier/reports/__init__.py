@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dossier import wording
 from dossier.records import Catalog, Category, CheckReport, Finding, Standard
 
-STATUS_LABELS = {
-    "met": "达标", "partial": "部分达标", "missing": "缺材料", "not_applicable": "不适用",
-    "declared": "已承诺", "undeclared": "未承诺", "violated": "违反",
-}
+# The clerk's words for each status, from wording.yaml (one source with build and documents).
+STATUS_LABELS = wording.status_labels()
 GAP_STATUSES = ("violated", "missing", "partial", "undeclared")
 VERDICT_OK = "符合申报条件"
 VERDICT_REJECTED = "不予推荐"

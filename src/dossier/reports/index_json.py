@@ -22,7 +22,21 @@ def date_source(raw: str) -> str | None:
     return _SOURCES.get(raw, "label")
 
 
-def to_dict(result: IndexResult) -> dict:
+def register_entry(report) -> dict:
+    """A register under 台账/ that proves standards by its rows (CONTRACT.md §4) without a manifest
+    row: evidence like any other file, so it is listed too (``report`` is its check FileReport)."""
+    from pathlib import PurePosixPath
+
+    name = PurePosixPath(report.path)
+    return {
+        "path": report.path, "status": report.status, "message": report.message,
+        "kind": "工作台账", "title": name.stem, "date": None, "date_source": None,
+        "doc_number": None, "issuer": None, "pages": None, "ocr_pages": 0, "seal": None,
+        "assigned": list(report.assigned), "format": name.suffix.lstrip(".").lower(), "scanned_pages": [],
+    }
+
+
+def to_dict(result: IndexResult, registers=()) -> dict:
     by_path: dict[str, list] = {}
     for a in result.assignments:
         by_path.setdefault(a.path, []).append(a)
@@ -50,8 +64,9 @@ def to_dict(result: IndexResult) -> dict:
             "format": f.format,
             "scanned_pages": list(f.scanned_pages),
         })
+    files += [register_entry(r) for r in registers]
     return {"files": files}
 
 
-def render(result: IndexResult) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+def render(result: IndexResult, registers=()) -> str:
+    return json.dumps(to_dict(result, registers), ensure_ascii=False, indent=2) + "\n"

@@ -110,7 +110,7 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
                 if not r.total_hours or r.child_hours is None:
                     out.problem("hours-missing", f"{who} {r.trained} 培训{course}未填写总课时或{topic}，"
                                                  f"无法核对{topic}占比（第{r.row}行）",
-                                who=who, trained=r.trained, course=r.course)
+                                who=who, trained=r.trained, course=r.course, topic=topic)
                     continue
                 share = Fraction(str(r.child_hours)) / Fraction(str(r.total_hours))
                 if share < Fraction(str(ratio)):

@@ -23,6 +23,9 @@ class Prepared:
 def prepare(project_dir: Path | str, host: str) -> Prepared:
     """Refuse what must be refused before anything listens; create the first admin if needed."""
     root = project_lib.find_config(Path(project_dir)).parent.resolve()
+    # Unusable settings end the run here (exit 2), before a one-time password is spent and
+    # before 工作台已启动 is printed for a workbench that would never start.
+    project_lib.open_project(root)
     accounts = Accounts(root)
     if host != LOCAL and not accounts.admin_password_set():
         raise UsageError(

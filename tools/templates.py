@@ -1,15 +1,20 @@
-"""Build the docxtpl templates 申报表/请示/自评报告/通知.docx in ``dossier/templates/``.
+"""Build the docxtpl templates that ship in ``src/dossier/templates/``: 申报表, 请示, 自评报告
+and 通知 (the documents) and 封面, 目录 (the 汇编's front matter).
 
-Run ``python -m dossier.documents.template_builder [OUT_DIR]``. The templates are written
-from this script so their XML (styles, section geometry, footers, tables, Jinja tags) is
-reproducible and reviewable; zip timestamps are fixed so an unchanged template rebuilds
-byte for byte. Only these four files are written: other files in the folder (目录.docx,
-封面.docx of the binder) are left alone.
+    python tools/templates.py [OUT_DIR]     # default: src/dossier/templates
 
-Layout follows GB/T 9704-2012 with the numbers in :mod:`dossier.documents.layout`.
-Some attributes carry Jinja expressions (``w:pStyle w:val="{{ para.style }}"``,
-``w:vMerge w:val="{{ row.cat_merge }}"``): docxtpl renders the whole part as one Jinja
-template, so a paragraph's style or a cell's merge state can follow the data.
+The committed .docx files are the source dossier renders from; this tool is how they were
+made, kept so a layout change is a reviewable diff of code rather than of zipped XML. After
+changing it, run it and commit the templates; tests/test_templates_tool.py runs it into a
+temporary folder and checks its output equals the committed files part by part. A clerk may
+restyle a copy in Word (keeping the ``{{ }}`` / ``{%p %}`` tags) and point ``templates:`` in
+dossier.yaml at it.
+
+Layout follows GB/T 9704-2012 with the numbers in :mod:`dossier.gbt9704` (twips via
+:mod:`dossier.documents.layout`). Some attributes carry Jinja expressions
+(``w:pStyle w:val="{{ para.style }}"``, ``w:vMerge w:val="{{ row.cat_merge }}"``): docxtpl
+renders the whole part as one Jinja template, so a paragraph's style or a cell's merge state
+can follow the data. Zip timestamps are fixed so an unchanged template rebuilds byte for byte.
 """
 
 from __future__ import annotations
@@ -21,19 +26,26 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Emu, Pt
 
+from dossier import gbt9704 as G
 from dossier.atomic import write_bytes
 from dossier.documents import layout as L
 from dossier.documents.fonttable import localize
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
-TEMPLATE_FILES = ("申报表.docx", "请示.docx", "自评报告.docx", "通知.docx")
+DOCUMENT_FILES = ("申报表.docx", "请示.docx", "自评报告.docx", "通知.docx")
+BINDER_FILES = ("封面.docx", "目录.docx")
+TEMPLATE_FILES = DOCUMENT_FILES + BINDER_FILES
 
 
 def default_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "templates"
+    return Path(__file__).resolve().parents[1] / "src" / "dossier" / "templates"
 
 
 # ----------------------------------------------------------------------------- XML bits
@@ -203,7 +215,7 @@ def styles_xml() -> list[str]:
               r=rpr(L.XIAOBIAOSONG, L.TITLE_PT, spacing=0)),
         style("GwTitleBreak", "公文标题（另起一页）", based="GwTitle", p=ppr(keep_next=True, page_break=True,
               line=L.LINE_TWIPS, jc="center")),
-        style("GwMark", "发文机关标志", p=ppr(line=240, line_rule="auto", before=L.mm(35), jc="center"),
+        style("GwMark", "发文机关标志", p=ppr(line=240, line_rule="auto", before=L.mm(G.MARK_TOP_MM), jc="center"),
               r=rpr(L.XIAOBIAOSONG, 42, color=L.RED, spacing=0)),
         style("GwDocNo", "发文字号", p=ppr(border=RED_RULE, line=L.LINE_TWIPS, before=2 * L.LINE_TWIPS, jc="center")),
         style("GwDocNoSigned", "发文字号（签发人）", p=ppr(
@@ -412,6 +424,11 @@ def form_table(filled: bool) -> str:
              + cell(c3, text_para("GwFormCenter", "联系方式") + text_para("GwFormCenter", "（办公电话及手机）"))
              + cell(c4, text_para("GwFormCenter", v("{{ contact_phone }}"))
                     + text_para("GwFormCenter", v("{{ contact_mobile }}"))), height=L.mm(18))
+    # A scheme's own rows (catalog form.fields: one label and its value per row) replace the
+    # notice's 单位名称 / 联系人 rows.
+    field = row(cell(c1, text_para("GwFormCenter", "{{ f.label }}"))
+                + cell(c2 + c3 + c4, text_para("GwForm", v("{{ f.value }}")), span=3), height=L.mm(12))
+    fields = (tag_row("{%tr for f in fields %}", total) + field + tag_row("{%tr endfor %}", total))
     narrative = (loop("narrative", "para", generic_para("para")) if filled else blank(12, "GwForm"))
     # The narrative row may split: a long text flows onto continuation pages instead of
     # being cut off, which is what the form's "超出可另附页" asks for.
@@ -425,7 +442,8 @@ def form_table(filled: bool) -> str:
             + tag("{%p if op.seal %}") + text_para("GwFormRight", "（公章）") + text_para("GwFormRight", date)
             + tag("{%p else %}") + text_para("GwForm") + text_para("GwForm") + tag("{%p endif %}"))
     r4 = row(cell(total, seal, span=4, valign="top"), height=SEAL_ROW_HEIGHT)
-    return (tbl_open(FORM_COLS) + r1 + r2 + r3
+    return (tbl_open(FORM_COLS) + tag_row("{%tr if fields %}", total) + fields + tag_row("{%tr else %}", total)
+            + r1 + r2 + tag_row("{%tr endif %}", total) + r3
             + tag_row("{%tr for op in opinions %}", total) + r4 + tag_row("{%tr endfor %}", total) + "</w:tbl>")
 
 
@@ -523,7 +541,7 @@ def report_body() -> str:
     standards = loop("sub.standards", "s",
                      text_para("GwH4", "{{ s.heading }}")
                      + para("{{ s.status_style }}", run("指标编号：{{ s.id }}　自评情况："),
-                            run("{{ s.status }}", rstyle="GwRunHei"))
+                            run("{{ s.status }}", rstyle="GwRunHei"), run("{{ s.score }}"))
                      + loop("s.lines", "line", text_para("{{ s.last_style if loop.last else 'GwBody' }}", "{{ line }}")))
     subitems = loop("cat.subitems", "sub",
                     tag("{%p if sub.heading %}") + text_para("GwH3", "{{ sub.heading }}") + tag("{%p endif %}")
@@ -538,10 +556,129 @@ def report_body() -> str:
             + text_para("GwDate", "{{ date_cn }}"))
 
 
+# ----------------------------------------------------------------------------- 封面 / 目录 (binder)
+
+
+def _page_setup(doc) -> None:
+    for section in doc.sections:
+        section.page_width, section.page_height = Emu(G.emu(G.PAGE_W_MM)), Emu(G.emu(G.PAGE_H_MM))
+        section.top_margin, section.bottom_margin = Emu(G.emu(G.MARGIN_TOP_MM)), Emu(G.emu(G.MARGIN_BOTTOM_MM))
+        section.left_margin, section.right_margin = Emu(G.emu(G.MARGIN_LEFT_MM)), Emu(G.emu(G.MARGIN_RIGHT_MM))
+        # No page number in these templates (the binder stamps it); the footer is only kept clear.
+        section.footer_distance = Emu(G.emu(20))
+        section.start_type = WD_SECTION.NEW_PAGE
+
+
+def _binder_font(style_or_run, family: str, size: float, bold: bool = False) -> None:
+    font = style_or_run.font
+    font.name = family
+    font.size = Pt(size)
+    font.bold = bold
+    element = style_or_run.element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), family)
+
+
+def _binder_style(doc, name: str, family: str, size: float, *, bold=False, indent_cm=0.0, before=0.0, after=0.0,
+           line=1.25, tab=True, right_cm=0.0, hanging_cm=0.0):
+    style = doc.styles.add_style(name, 1)  # paragraph style
+    style.base_style = doc.styles["Normal"]
+    _binder_font(style, family, size, bold)
+    fmt = style.paragraph_format
+    # A wrapped line continues under the title, not under the ID before it.
+    fmt.left_indent = Emu(G.emu(10 * (indent_cm + hanging_cm)))
+    fmt.first_line_indent = Emu(G.emu(-10 * hanging_cm))
+    # Titles wrap before the page column; the right tab stop lies beyond the right indent,
+    # so the page number still reaches the margin.
+    fmt.right_indent = Emu(G.emu(10 * right_cm))
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.line_spacing = line
+    fmt.keep_together = True
+    if tab:
+        fmt.tab_stops.add_tab_stop(Emu(G.emu(G.TEXT_W_MM)), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    return style
+
+
+def _para(doc, text: str, style=None, align=None):
+    p = doc.add_paragraph(text, style=style)
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def cover_template() -> bytes:
+    doc = docx.Document()
+    _page_setup(doc)
+    normal = doc.styles["Normal"]
+    _binder_font(normal, "仿宋_GB2312", 16)
+    title = _binder_style(doc, "封面标题", "方正小标宋简体", 22, before=0, after=12, line=1.5, tab=False)
+    big = _binder_style(doc, "封面大标题", "方正小标宋简体", 36, before=24, after=24, line=1.3, tab=False)
+    info = _binder_style(doc, "封面信息", "仿宋_GB2312", 16, before=6, after=6, line=1.5, tab=False)
+    # 附件3 (the 汇编 as the 请示's attachment) in 3号黑体 at the top left, as on 附件1 and 附件2.
+    label = _binder_style(doc, "附件标识", "黑体", 16, line=1.0, tab=False)
+    _para(doc, "{{ annex_label }}", label, WD_ALIGN_PARAGRAPH.LEFT)
+    for _ in range(2):
+        _para(doc, "")
+    _para(doc, "{{ scheme }}", title, WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{{ heading }}", big, WD_ALIGN_PARAGRAPH.CENTER)
+    for _ in range(6):
+        _para(doc, "")
+    _para(doc, "申报单位：{{ applicant }}", info, WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{{ date }}", info, WD_ALIGN_PARAGRAPH.CENTER)
+    doc.core_properties.title = "证明材料汇编封面"
+    return _docx_bytes(doc)
+
+
+def toc_template() -> bytes:
+    doc = docx.Document()
+    _page_setup(doc)
+    _binder_font(doc.styles["Normal"], "仿宋_GB2312", 14)
+    heading = _binder_style(doc, "目录标题", "方正小标宋简体", 22, after=18, line=1.2, tab=False)
+    level1 = _binder_style(doc, "目录分类", "黑体", 16, before=10, after=4, right_cm=2.2)
+    level2 = _binder_style(doc, "目录指标", "仿宋_GB2312", 14, indent_cm=0.0, before=4, after=0, bold=True, right_cm=2.6,
+                    hanging_cm=1.75)
+    level3 = _binder_style(doc, "目录材料", "仿宋_GB2312", 12, indent_cm=1.0, after=0, right_cm=2.6)
+    note = _binder_style(doc, "目录说明", "楷体_GB2312", 12, before=12, tab=False)
+    _para(doc, "目  录", heading, WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{%p for e in entries %}")
+    _para(doc, "{%p if e.level == 1 %}")
+    _para(doc, "{{ e.text }}\t{{ e.pages }}", level1)
+    _para(doc, "{%p elif e.level == 2 %}")
+    _para(doc, "{{ e.text }}\t{{ e.pages }}", level2)
+    _para(doc, "{%p else %}")
+    _para(doc, "{{ e.text }}\t{{ e.pages }}", level3)
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if notes %}")
+    _para(doc, "{{ notes }}", note)
+    _para(doc, "{%p endif %}")
+    doc.core_properties.title = "证明材料汇编目录"
+    return _docx_bytes(doc)
+
+
+def _docx_bytes(doc) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _fixed_zip(buf.getvalue())
+
+
+# ----------------------------------------------------------------------------- all
+
+
 BODIES = {"申报表.docx": form_body, "请示.docx": request_body, "自评报告.docx": report_body, "通知.docx": notice_body}
 
 
+BINDER = {"封面.docx": cover_template, "目录.docx": toc_template}
+
+
 def build_template(name: str) -> bytes:
+    if name in BINDER:
+        return BINDER[name]()
     document = docx.Document()
     install_styles(document)
     setup_page(document)
@@ -587,6 +724,11 @@ def build_all(out_dir: Path | None = None) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":
-    for path in build_all(Path(sys.argv[1]) if len(sys.argv) > 1 else None):
+def main(argv: list[str]) -> int:
+    for path in build_all(Path(argv[0]) if argv else None):
         print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
