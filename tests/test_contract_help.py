@@ -13,7 +13,7 @@ ENGLISH_PLACEHOLDERS = re.compile(r"\[OPTIONS\]|\bCOMMAND\b|\bARGS\b|\b(?:TEXT|I
                                   r"DIRECTORY|ITEM_ID|CATALOG|NOTICE|PROJECT)\b")
 # build and verify live in cli/build_cmd.py (another engineer's file this session): their
 # positional argument is still named PROJECT in the usage line and their help text.
-ARGUMENT_STILL_ENGLISH = {("build",), ("verify",)}
+ARGUMENT_STILL_ENGLISH: set = set()
 
 
 def _commands(group, prefix=()):

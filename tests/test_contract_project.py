@@ -105,3 +105,19 @@ def test_check_output_never_lands_on_evidence_settings_or_manifest(tmp_path):
     assert invoke("check", project, "--format", "json", "-o", project / "输出" / "检查.json").exit_code == 1
     assert (project / "输出" / "检查.json").read_text(encoding="utf-8").startswith("{")
     assert invoke("check", project, "--format", "json", "-o", tmp_path / "外面.json").exit_code == 1
+
+
+def test_output_folder_that_is_a_file_is_explained_in_chinese(tmp_path):
+    """When 输出 is a file (a clerk saved something under that name), ``dossier index`` cannot
+    keep its index there: exit 2 and a Chinese reason naming the cause, with no English system
+    text. This test ensures that the clerk is told what to move, in words they read."""
+    project = tmp_path / "县"
+    assert invoke("init", project).exit_code == 0
+    import shutil
+
+    shutil.rmtree(project / "输出", ignore_errors=True)
+    (project / "输出").write_text("不是文件夹", encoding="utf-8")
+    result = invoke("index", project)
+    assert result.exit_code == 2
+    assert "输出 是一个文件" in result.output
+    assert "Not a directory" not in result.output

@@ -292,3 +292,21 @@ def test_page_number_is_ours_and_clear_of_the_evidence(packet):
             number_top = min(c["top"] for c in band)
             evidence = [c for c in page.chars if c not in band and c["text"].strip()]
             assert all(c["bottom"] <= number_top - 1 for c in evidence), n
+
+
+def test_build_writes_the_schemes_notice_too(packet):
+    """CONTRACT §6 lists 通知.docx among what dossier writes under 输出/: the build writes the
+    catalog's notice beside the county's documents, with 附件1's first standard verbatim, and
+    reports it among its outputs. This test ensures that a clerk finds all six files after
+    ``dossier build``."""
+    import docx
+
+    root, result, _ = packet
+    notice = root / "输出" / "通知.docx"
+    assert notice in result.outputs
+    text = "\n".join(p.text for p in docx.Document(str(notice)).paragraphs)
+    cells = "".join(c.text for t in docx.Document(str(notice)).tables for r in t.rows for c in r.cells)
+    assert "关于印发《广西壮族自治区申报创建全国未成年人保护示范县（市、区）实施方案》的通知" in text.replace("\n", "")
+    assert "持续深入开展习近平新时代中国特色社会主义思想的宣贯教育活动" in cells
+    for name in ("申报表.docx", "请示.docx", "自评报告.docx", "证明材料汇编.pdf", "材料清单.xlsx"):
+        assert (root / "输出" / name).is_file()

@@ -58,7 +58,16 @@ def _reason(error: OSError, target: Path) -> str:
         return "磁盘或文件夹是只读的"
     if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
         return "文件可能正被其他程序打开（如 Word、WPS、Excel 或 PDF 阅读器），或被设为只读，请关闭或取消只读后重试"
+    if isinstance(error, NotADirectoryError) or error.errno == errno.ENOTDIR:
+        return "路径中的某一级是文件而不是文件夹（例如 输出 是一个文件），请移走或改名后重试"
+    if isinstance(error, FileNotFoundError):
+        return "该位置不存在"
     return error.strerror or str(error)
+
+
+def os_reason(error: OSError, target: Path) -> str:
+    """Why ``target`` could not be written, in words a clerk can act on."""
+    return _reason(error, target)
 
 
 class OutputSet:

@@ -38,6 +38,8 @@ PAGE_MAP_NAME = "pagemap.json"
 STATE_NAME = "last-build.json"
 STATE_VERSION = 1
 DOC_NAMES = ("申报表.docx", "请示.docx", "自评报告.docx")
+# The scheme's own notice (CONTRACT §6 lists it among 输出/): the catalog's, not the county's.
+NOTICE_NAME = "通知.docx"
 DOSSIER_TITLE = "证明材料汇编"
 STATUS_CN = wording.status_labels()  # the clerk's words (wording.yaml), as check prints them
 GAP_STATUSES = ("partial", "missing", "undeclared", "violated")
@@ -364,6 +366,7 @@ class Documents:
 
     key: str
     reused: bool
+    notice_key: str = ""
 
 
 def plan_build(project: Project, catalog: Catalog, *, strict: bool = False, dividers: bool = True,
@@ -466,6 +469,7 @@ def make_documents(planned: Planned, bound: Bound, outputs: atomic.OutputSet, pr
         for name in DOC_NAMES:
             shutil.move(str(docs_dir / name), tmp[name])
         write_manifest(tmp[MANIFEST_NAME], plan, page_map, evidence, notes)
+    notice_key = _notice(planned, outputs, previous, workdir)
     stored = json.loads(page_map.to_json())
     stored["snippets"] = _snippets(page_map, planned.files, plan)
     stored["titles"] = _titles(plan)
@@ -474,7 +478,25 @@ def make_documents(planned: Planned, bound: Bound, outputs: atomic.OutputSet, pr
                                                      encoding="utf-8")
     if progress:
         progress("文书", 4, 4)
-    return Documents(documents_key, reused)
+    return Documents(documents_key, reused, notice_key)
+
+
+def _notice(planned: Planned, outputs: atomic.OutputSet, previous: Mapping, workdir: Path) -> str:
+    """通知.docx from the catalog, laid out once per catalog and code (it does not depend on
+    the county's evidence, so an ordinary rebuild reuses it). "" when the catalog has none."""
+    catalog, out_dir = planned.catalog, planned.project.output_dir
+    if not catalog.notice:
+        return ""
+    key = _digest(STATE_VERSION, _code_digest("documents/**/*", "templates/*"), catalog.sha256 or repr(catalog))
+    if previous.get("notice_key") == key and previous.get("notice") == _stat(out_dir / NOTICE_NAME):
+        return key
+    from dossier.documents.render import render_notice
+
+    scratch = workdir / "notice"
+    scratch.mkdir()
+    render_notice(catalog, scratch / NOTICE_NAME)
+    shutil.move(str(scratch / NOTICE_NAME), outputs.stage(out_dir / NOTICE_NAME))
+    return key
 
 
 def commit(planned: Planned, bound: Bound, documents: Documents, outputs: atomic.OutputSet) -> None:
@@ -489,6 +511,7 @@ def commit(planned: Planned, bound: Bound, documents: Documents, outputs: atomic
         "version": STATE_VERSION, "dossier_key": bound.dossier_key, "sources": bound.hashes,
         "pdf": _stat(out_dir / PDF_NAME), "documents_key": documents.key,
         "documents": {name: _stat(out_dir / name) for name in (*DOC_NAMES, MANIFEST_NAME)},
+        "notice_key": documents.notice_key, "notice": _stat(out_dir / NOTICE_NAME),
     }, ensure_ascii=False, indent=1))
 
 
@@ -539,7 +562,8 @@ def build(project_dir: Path | str, *, strict: bool = False, dividers: bool = Tru
             shutil.rmtree(workdir, ignore_errors=True)
 
     page_map, stats = bound.result.page_map, bound.result.stats
-    outputs_written = tuple(project.output_dir / n for n in (PDF_NAME, *DOC_NAMES, MANIFEST_NAME))
+    outputs_written = tuple(project.output_dir / n for n in (PDF_NAME, *DOC_NAMES, MANIFEST_NAME, NOTICE_NAME)
+                            if n != NOTICE_NAME or documents.notice_key)
     return BuildResult(
         outputs=outputs_written, page_map=page_map, report=planned.report, gaps=tuple(planned.gaps),
         total_pages=page_map.front + page_map.body, files_bound=len(page_map.placements),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from dossier.errors import OutputError, ProjectBusy  # noqa: F401  (ProjectBusy: re-exported)
+from dossier import atomic
 from dossier import lock as lock_lib
 from dossier.records import EvidenceFile, Suggestion
 
@@ -123,7 +124,8 @@ def project_lock(state_dir: Path) -> Iterator[None]:
         if not os.access(state_dir, os.W_OK):
             raise PermissionError(13, "只读")
     except OSError as e:
-        raise OutputError(f"无法在 {state_dir} 中建立索引（{e.strerror or e}）；请检查项目文件夹是否可写") from None
+        raise OutputError(f"无法在 {state_dir} 中建立索引（{atomic.os_reason(e, state_dir)}）；"
+                          "请检查项目文件夹是否可写") from None
     with lock_lib.lock_state_dir(state_dir):
         yield
 

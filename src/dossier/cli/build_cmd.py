@@ -41,7 +41,7 @@ class _Bars:
 
 
 @click.command("build")
-@click.argument("project", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("project", metavar="[项目文件夹]", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True,
               help="检查发现缺项或问题时不生成任何材料（退出码 1）。默认照常生成，并在目录和摘要中列出缺项。")
 @click.option("--no-dividers", is_flag=True, help="不在每个项目（类别）前加分隔页。")
@@ -53,7 +53,7 @@ class _Bars:
 def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool, pdfa: bool) -> None:
     """生成全部申报材料：证明材料汇编.pdf（封面、目录、连续页码、书签）、申报表、请示、自评报告和材料清单。
 
-    PROJECT 是申报项目文件夹（含 dossier.yaml），默认为当前文件夹。先增量索引材料、检查缺项，
+    项目文件夹即申报项目文件夹（含 dossier.yaml），默认为当前文件夹。同时写出指标体系的发布通知（通知.docx，供对照）。先增量索引材料、检查缺项，
     再装订汇编，并把汇编中的真实页码填入自评报告和材料清单。所有文件写入 输出/，
     生成过程中断时原有文件保持不变。
     """
@@ -109,9 +109,11 @@ def build_command(project: Path, strict: bool, no_dividers: bool, draft: bool, p
 
 
 @click.command("verify")
-@click.argument("project", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("project", metavar="[项目文件夹]", required=False, default=".", type=click.Path(path_type=Path))
 def verify_command(project: Path) -> None:
     """核对证明材料汇编：目录、书签、自评报告和材料清单中的每一处页码都指向正确的页面。
+
+    项目文件夹即申报项目文件夹（含 dossier.yaml），默认为当前文件夹。
 
     逐项检查：页面存在、页脚印有该页码、页面上有所引用材料的内容、目录链接和书签指向同一页。
     全部一致时退出码为 0，发现不一致时逐条列出并以退出码 1 结束。
