@@ -75,6 +75,18 @@ class Run:
     processes: int  # most processes seen in the tree at once
     stdout: str = ""
     stderr: str = ""
+    cpu_tree: float = 0.0  # CPU seconds (user + system) of every process seen in the tree
+
+
+def _cpu_ticks(pid: int) -> tuple[int, int]:
+    """(start time, utime + stime) in clock ticks: the start time tells a reused pid apart."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        fields = stat[stat.rfind(b")") + 2:].split()
+        return int(fields[19]), int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return 0, 0
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -128,6 +140,9 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=stdout_f, stderr=stderr_f, stdin=subprocess.DEVNULL)
     peak = {"rss": 0, "pss": 0, "n": 0}
+    # CPU per process as last sampled: the OCR workers' forkserver is never reaped by the
+    # command, so wait4's rusage misses them; a process's last ≤ SAMPLE_SECONDS are missed.
+    ticks: dict[tuple[int, int], int] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -137,6 +152,9 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
             for p in pids:
                 r, s = _memory(p)
                 rss, pss = rss + r, pss + s
+                start, used = _cpu_ticks(p)
+                if start:
+                    ticks[(p, start)] = used
             peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
             peak["n"] = max(peak["n"], len(pids))
             done.wait(SAMPLE_SECONDS)
@@ -155,7 +173,7 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
         outs.append(f.read().decode("utf-8", "replace"))
         f.close()
     return Run(cmd, wall, proc.returncode, peak["rss"], peak["pss"], usage.ru_maxrss * 1024, peak["n"],
-               outs[0], outs[1])
+               outs[0], outs[1], cpu_tree=round(sum(ticks.values()) / os.sysconf("SC_CLK_TCK"), 2))
 
 
 def loadavg() -> float | None:

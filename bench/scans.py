@@ -315,11 +315,16 @@ def jpeg(img: Image.Image, quality: int, dpi: int, exif: bytes | None = None) ->
 
 def make_page(number: int, rng: random.Random, *, kind: str | None = None, seal: bool | None = None,
               rotation: int | None = None, photo: bool | None = None,
-              year: int | None = None) -> tuple[bytes, PageTruth, str]:
+              year: int | None = None, content: dict | None = None,
+              taken: dt.datetime | None = None) -> tuple[bytes, PageTruth, str]:
     """One degraded page: (JPEG bytes, truth, suggested suffix). Keyword arguments fix what
-    would otherwise be drawn at random (tests ask for a 180° 通知 or an unsealed 承诺书)."""
+    would otherwise be drawn at random (tests ask for a 180° 通知 or an unsealed 承诺书);
+    ``content`` replaces the drawn text (keys as :func:`page_content` returns them: the
+    sample county's own minutes); ``taken`` writes a phone photo's EXIF DateTimeOriginal."""
     kind = kind or KINDS[number % len(KINDS)]
     c = page_content(kind, rng, year)
+    if content:
+        c = {**c, **content}
     if seal is None:
         seal = kind != "签到表" and not (kind == "承诺书" and rng.random() < 0.35)
     if photo is None:
@@ -331,11 +336,13 @@ def make_page(number: int, rng: random.Random, *, kind: str | None = None, seal:
     exif = None
     if photo:
         img = degrade_photo(img, rng)
+        e = Image.Exif()
+        if taken:
+            e.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
         if rng.random() < 0.5:  # held upright: the sensor's pixels stored sideways, EXIF says "turn 90°"
-            e = Image.Exif()
             e[0x0112] = 6
-            exif = e.tobytes()
             img = img.transpose(Image.Transpose.ROTATE_90)
+        exif = e.tobytes() if len(e) or taken else None
     else:
         img = degrade_scan(img, rng)
         if rotation:
@@ -358,7 +365,7 @@ def generate(out: Path, pages: int = 40, seed: int = 14, *, pdf_every: int = 3) 
         name = f"{n + 1:03d}-{truth.kind}"
         if pdf_every and n % pdf_every == pdf_every - 1 and not truth.photo:
             path = out / f"{name}.pdf"
-            path.write_bytes(img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid))
+            path.write_bytes(as_pdf(data))
         else:
             path = out / f"{name}{suffix}"
             path.write_bytes(data)
@@ -367,6 +374,16 @@ def generate(out: Path, pages: int = 40, seed: int = 14, *, pdf_every: int = 3) 
     (out / "truth.json").write_text(json.dumps([asdict(t) for t in truths], ensure_ascii=False, indent=1),
                                     encoding="utf-8")
     return truths
+
+
+def as_pdf(jpeg_data: bytes) -> bytes:
+    """A one-page scanned PDF around the JPEG, as a scanner writes it; fixed dates, so the
+    same page gives the same bytes (img2pdf's own writer: pikepdf's would add a random /ID)."""
+    import img2pdf
+
+    when = dt.datetime(2021, 10, 20, 9, 0, 0)
+    return img2pdf.convert(jpeg_data, rotation=img2pdf.Rotation.ifvalid, creationdate=when, moddate=when,
+                           engine=img2pdf.Engine.internal)  # pikepdf would write a random /ID
 
 
 def load_truth(folder: Path) -> list[PageTruth]:

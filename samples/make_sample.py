@@ -75,7 +75,8 @@ TOWNSHIP_HEADS = {"城关镇": ("黄立新", "李晓梅"), "大坡镇": ("韦国
 GAPS: dict[str, tuple[str, list[str], str]] = {
     "2.1.3": ("partial", ["too-few-per-year"],
               "县领导小组2021年在评估期内（截至9月30日）只召开了1次全体会议（3月15日），规则要求每年至少2次；"
-              "2020年的2次会议符合要求。"),
+              "2020年的2次会议符合要求（第二次全体会议纪要是纸质扫描件，文件名和清单都没有写日期，"
+              "其会议时间由文字识别（OCR）读出；用 --no-ocr 时它没有日期，2020年也只算1次）。"),
     "2.1.8": ("missing", ["no-evidence"],
               "材料清单第{bad_row}行把《平安建设考核评分细则》误填为不存在的编号 2.1.9，该行被跳过，"
               "2.1.8 因此没有任何材料；改成 2.1.8 即可。"),
@@ -730,7 +731,8 @@ def items_leadership() -> list[Item]:
          ["部署2020年未成年人保护工作|会议审议通过《示范县2020年未成年人保护工作要点》，明确各成员单位职责分工。",
           "研究疫情期间困境儿童关爱保护|对全县因疫情受影响儿童开展全面排查，建立“一人一档”，落实兜底保障。",
           "研究重点个案|会议研究了城关镇一名事实无人抚养儿童的监护安置问题，决定由县民政局落实临时监护。"]),
-        (D(2020, 11, 26), "2020年第二次全体会议", "示未保组纪〔2020〕4号", "rl",
+        # Scanned on paper: its dates are only in the page image (OCR reads them), not in its name.
+        (D(2020, 11, 26), "2020年第二次全体会议", "示未保组纪〔2020〕4号", "scan",
          ["听取全年工作情况汇报|会议听取了县民政局关于2020年未成年人保护工作情况的汇报。",
           "研究农村留守儿童冬季关爱|各乡镇于12月底前完成留守儿童冬季走访，重点关注独居和隔代监护儿童。",
           "研究制定个案会商制度|会议原则通过《示范县未成年人保护个案会商制度》，由县民政局修改完善后印发。"]),
@@ -742,6 +744,16 @@ def items_leadership() -> list[Item]:
     items = []
     for when, name, number, fmt, points in county_minutes:
         title = f"{GROUP}{name}纪要"
+        if fmt == "scan":
+            items.append(scanned(
+                "材料/2.1.3 县级会议/领导小组第二次全体会议纪要（扫描件）.pdf", [U("2.1.3", via=N)], seed=2113, kind="会议纪要",
+                content={"title": title, "number": number, "agency": GROUP_OFFICE, "signature": GROUP_OFFICE,
+                         "labels": [f"会议时间：{cn_date(when)}", "会议地点：县政府三楼第一会议室",
+                                    "主持人：黄志强（县长、领导小组组长）", "出席人员：李春梅、覃海燕及各成员单位负责同志"],
+                         "body": [f"{cn_date(when)}，领导小组组长黄志强主持召开{GROUP}{name}。现将会议议定事项纪要如下："]
+                                 + [f"{'一二三'[i]}、{pt.replace('|', '。', 1)}" for i, pt in enumerate(points)],
+                         "close": cn_date(when + dt.timedelta(days=2)), "dates": [when, when + dt.timedelta(days=2)]}))
+            continue
         items.append(Item(f"材料/2.1.3 县级会议/{when.isoformat()} {title}.pdf", fmt, [U("2.1.3", via=N)],
                           doc=minutes(title=title, number=number, when=when, place="县政府三楼第一会议室",
                                       host="黄志强（县长、领导小组组长）",
@@ -928,6 +940,23 @@ def items_townships() -> list[Item]:
                       "研究未成年人保护工作的重大问题、重要事项和重点个案。",
                 points=topics[k], signature=f"{town}人民政府", written=when + dt.timedelta(days=1))))
     return items
+
+
+def scanned(path: str, uses: list[Use], *, seed: int, kind: str, content: dict,
+            taken: dt.datetime | None = None) -> Item:
+    """A paper page as the scanner (a one-page PDF) or a phone (a JPEG taken at ``taken``) delivers it, drawn and
+    degraded by bench/scans.py with a red 公章 over the sign-off date: its text exists only
+    in the image, so OCR reads it."""
+    def build(dest: Path) -> None:
+        if str(REPO / "bench") not in sys.path:
+            sys.path.insert(0, str(REPO / "bench"))
+        import scans
+
+        data, _, _ = scans.make_page(0, random.Random(seed), kind=kind, seal=True, rotation=0, photo=bool(taken),
+                                     content=content, taken=taken)
+        dest.write_bytes(data if taken else scans.as_pdf(data))
+
+    return Item(path, "raw", uses, build=build)
 
 
 def simple(path: str, fmt: str, uses: list[Use], *, title: str, intro: str, sections: list, signature: str,
@@ -1394,12 +1423,15 @@ def items_staff() -> list[Item]:
 def items_negative() -> list[Item]:
     """N1 by folder name; N2–N5 and N7 in one manifest cell; N6 has no 承诺书 (deliberate gap)."""
     return [
-        simple("材料/N1 承诺书/示范县人民政府关于申报前两年未发生涉及未成年人重大案件和重大安全事故的承诺书.pdf", "rl",
-               [U("N1", via=N)], title="示范县人民政府关于申报前两年未发生涉及未成年人重大案件和重大安全事故的承诺书",
-               intro="示范县人民政府郑重承诺：申报前2年间，本县未发生因履职不力导致的性侵害、虐待、儿童拐卖等涉及未成年人的"
-                     "重大案件或重大安全事故，未造成恶劣社会影响。",
-               sections=[("承诺责任", "如有不实，愿意承担相应责任，并接受撤销示范县申报资格的处理。")],
-               signature=GOV, date=D(2021, 9, 28)),
+        # The signed and stamped original, photographed with a phone (the 公章 is found on it).
+        scanned("材料/N1 承诺书/示范县人民政府承诺书（盖章原件照片）.jpg", [U("N1", via=N)], seed=2021, kind="承诺书",
+                taken=dt.datetime(2021, 9, 28, 16, 42, 7), content={
+                    "title": "示范县人民政府关于申报前两年未发生涉及未成年人重大案件和重大安全事故的承诺书",
+                    "agency": GOV, "signature": f"承诺单位（盖章）：{GOV}",
+                    "body": ["示范县人民政府郑重承诺：申报前2年间，本县未发生因履职不力导致的性侵害、虐待、儿童拐卖等"
+                             "涉及未成年人的重大案件或重大安全事故，未造成恶劣社会影响。",
+                             "如有不实，愿意承担相应责任，并接受撤销示范县申报资格的处理。"],
+                    "close": cn_date(D(2021, 9, 28)), "dates": [D(2021, 9, 28)]}),
         simple("材料/负面清单承诺书/示范县人民政府负面工作清单承诺书.pdf", "lo", [U("N2、N3、N4、N5、N7", kind="承诺书")],
                title="示范县人民政府关于全国未成年人保护示范县负面工作清单事项的承诺书",
                intro="示范县人民政府对照全国未成年人保护示范县负面工作清单，郑重承诺：",
@@ -1764,6 +1796,9 @@ LibreOffice 下）。生成需要 LibreOffice（部分 PDF 由 Word 文档经 Li
   Word 导出的 PDF（嵌入字体）{counts.get("lo", 0)} 个，用 reportlab 和非嵌入字体 STSong-Light 绘制的文字 PDF
   {counts.get("rl", 0)} 个，Word 文档 {counts.get("docx", 0)} 个，Excel 台账和预算表 {counts.get("xlsx", 0)} 个，
   照片 {counts.get("jpg", 0)} 张（带 EXIF 拍摄时间，其中一张 EXIF 方向为 6，需要旋转显示），
+  纸质材料的扫描件和手机照片各 1 份（由 `bench/scans.py` 按固定种子生成：略有歪斜、噪点、红色公章盖在落款日期上）——
+  `材料/2.1.3 县级会议/领导小组第二次全体会议纪要（扫描件）.pdf` 和 `材料/N1 承诺书/示范县人民政府承诺书（盖章原件照片）.jpg`，
+  其文字只在图像里，由文字识别（OCR）读出，`dossier index` 会显示识别进度，汇编中这两页带隐形文字层、可以搜索，
   以及 1 个损坏的扫描件。会议纪要有“会议时间”行、版头文号（如 示政办发〔2021〕12号）和落款的成文日期。
 - 分配方式混合使用：
   - 材料清单 `材料清单.xlsx`：大多数文件。有一格写多个编号（如 `1.1.1、1.1.2`、`9.1.1 9.1.2 9.1.3 9.1.4`、

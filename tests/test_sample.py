@@ -27,6 +27,10 @@ COMMITTED = SAMPLES / "示范县"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CORRUPT = "材料/其他/损坏的扫描件.pdf"
+# Paper pages as the scanner or a phone delivers them: their text exists only in the image.
+SCANNED_MINUTES = "材料/2.1.3 县级会议/领导小组第二次全体会议纪要（扫描件）.pdf"
+STAMPED_PHOTO = "材料/N1 承诺书/示范县人民政府承诺书（盖章原件照片）.jpg"
+SCANS = (SCANNED_MINUTES, STAMPED_PHOTO)
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +99,15 @@ def test_manifest_ids_are_catalog_ids_except_the_deliberate_bad_row(generated):
 def test_every_pdf_has_extractable_chinese_text_except_the_corrupt_scan(generated):
     """All PDFs — LibreOffice exports with embedded fonts and reportlab ones with the
     non-embedded STSong-Light — yield Chinese text; the deliberately truncated scan cannot be opened.
+    The scanned minutes are the exception: an image without a text layer.
     This test ensures that the evidence is real text a reader can index, and the broken file is really broken."""
     import pypdf
 
     pdfs = [f for f in project_files(generated) if f.endswith(".pdf")]
     assert len(pdfs) > 80
-    short = {f: len(CJK.findall(pdf_text(generated / f))) for f in pdfs if f != CORRUPT}
+    short = {f: len(CJK.findall(pdf_text(generated / f))) for f in pdfs if f not in (CORRUPT, *SCANS)}
     assert {f: n for f, n in short.items() if n < 30} == {}
+    assert pdf_text(generated / SCANNED_MINUTES).strip() == ""  # an image only: OCR has to read it
     with pytest.raises(Exception):
         pypdf.PdfReader(generated / CORRUPT, strict=True).pages[0].extract_text()
     minutes = pdf_text(generated / "材料/2.1.3 县级会议/2021-03-15 示范县未成年人保护工作领导小组2021年第一次全体会议纪要.pdf")
@@ -164,6 +170,8 @@ def test_committed_sample_matches_the_generator(generated):
 
     differ = [f for f in project_files(COMMITTED) if text(generated, f) != text(COMMITTED, f)]
     assert differ == []
+    # The scans are drawn from seeds: the same bytes every time.
+    assert [f for f in SCANS if (generated / f).read_bytes() != (COMMITTED / f).read_bytes()] == []
 
 
 def test_committed_sample_is_small():
@@ -216,14 +224,23 @@ def test_per_unit_evidence_matches_the_rosters(generated):
     assert sorted(units["2.1.7"]) == sorted(t for t in p.units["townships"] for _ in range(4))
 
 
-def test_check_finds_exactly_the_deliberate_gaps(tmp_path, cli):
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """A copy of the committed sample and its `dossier check --format json` (OCR on, the default)."""
+    from cli_runner import invoke
+
+    project = tmp_path_factory.mktemp("checked") / "示范县"
+    shutil.copytree(COMMITTED, project, ignore=shutil.ignore_patterns("输出"))
+    result = invoke("check", str(project), "--format", "json")
+    return project, result
+
+
+def test_check_finds_exactly_the_deliberate_gaps(checked):
     """`dossier check --format json` on a copy of the committed sample gives expected.json's
     status and problem codes for every item, the same evidence, the unreadable scan, the bad
     manifest row, eligibility, and exit code 1.
     This test ensures that the sample and the check engine agree end to end."""
-    project = tmp_path / "示范县"
-    shutil.copytree(COMMITTED, project, ignore=shutil.ignore_patterns("输出"))
-    result = cli("check", str(project), "--format", "json")
+    _, result = checked
     assert result.exit_code == EXPECTED["exit_code"], result.stderr
     got = json.loads(result.stdout)
     assert got["eligible"] is EXPECTED["eligible"]
@@ -240,3 +257,69 @@ def test_check_finds_exactly_the_deliberate_gaps(tmp_path, cli):
     assert {p for p, f in files.items() if f["status"] == "error"} == set(EXPECTED["unreadable"])
     assert {(m["source"], m["row"]) for m in got["manifest"]} == {(m["source"], m["row"]) for m in EXPECTED["manifest"]}
     assert all("2.1.9" in m["message"] for m in got["manifest"])
+
+
+def _per_year(check: dict) -> list[str]:
+    row = next(i for i in check["indicators"] if i["id"] == "2.1.3")
+    return sorted(p["message"] for p in row["problems"] if p["code"] == "too-few-per-year")
+
+
+def test_scanned_minutes_decide_2_1_3_by_their_ocr_date(checked, tmp_path, cli):
+    """The scanned 2020 minutes carry their date only in the page image: with OCR the index
+    reads 2020年11月26日 from its 会议时间 line, so 2020 has its two meetings and 2.1.3 misses
+    only 2021; with `ocr: false` the scan is undated and 2020 falls short as well. The phone
+    photo of the stamped 承诺书 is read as a 承诺书 with its 公章 found.
+    This test ensures that 2.1.3's per-year rule is decided by OCR'd dates alone and that the demo shows OCR at work."""
+    project, result = checked
+    assert _per_year(json.loads(result.stdout)) == ["2021年仅1份会议纪要，需至少2份"]
+    index = cli("index", str(project), "--format", "json")
+    files = {f["path"]: f for f in json.loads(index.stdout)["files"]}
+    minutes, photo = files[SCANNED_MINUTES], files[STAMPED_PHOTO]
+    assert (minutes["date"], minutes["ocr_pages"], minutes["kind"]) == ("2020-11-26", 1, "会议纪要")
+    assert minutes["date_source"] not in ("manifest", "filename")
+    assert minutes["title"] == "示范县未成年人保护工作领导小组2020年第二次全体会议纪要"
+    assert (photo["kind"], photo["seal"], photo["date"]) == ("承诺书", True, "2021-09-28")
+
+    off = tmp_path / "示范县"
+    shutil.copytree(COMMITTED, off, ignore=shutil.ignore_patterns("输出"))
+    with open(off / "dossier.yaml", "a", encoding="utf-8") as f:
+        f.write("ocr: false\n")
+    without = json.loads(cli("check", str(off), "--format", "json").stdout)
+    assert _per_year(without) == ["2020年仅1份会议纪要，需至少2份", "2021年仅1份会议纪要，需至少2份"]
+
+
+def test_sample_builds_with_the_scans_searchable(checked, cli):
+    """`dossier build` and `verify` exit 0 on the sample; in the 汇编, the page the scanned
+    minutes' bookmark points to carries the recognised date as (invisible) text that
+    pdfplumber extracts, and the stamped photo's page carries its title.
+    This test ensures that a reviewer can search the bound scans of the demo packet."""
+    import pdfplumber
+    import pypdf
+
+    project, _ = checked
+    built = cli("build", str(project))
+    assert built.exit_code == 0, built.output
+    verified = cli("verify", str(project))
+    assert verified.exit_code == 0, verified.output
+    packet = project / "输出" / "证明材料汇编.pdf"
+    reader = pypdf.PdfReader(packet)
+
+    def pages_of(title_part: str) -> list[int]:
+        found, todo = [], list(reader.outline)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, list):
+                todo.extend(node)
+            elif title_part in node.title:
+                found.append(reader.get_destination_page_number(node))
+        return found
+
+    minutes_pages = pages_of("2020年第二次全体会议纪要")
+    photo_pages = pages_of("重大安全事故的承诺书")
+    assert len(minutes_pages) == 1 and len(photo_pages) == 1
+    with pdfplumber.open(packet) as pdf:
+        minutes = re.sub(r"\s+", "", pdf.pages[minutes_pages[0]].extract_text() or "")
+        photo = re.sub(r"\s+", "", pdf.pages[photo_pages[0]].extract_text() or "")
+    assert "会议时间：2020年11月26日" in minutes
+    assert "示未保组纪〔2020〕4号" in minutes
+    assert "重大安全事故" in photo

@@ -177,7 +177,7 @@ def prepare(sources: list[Source], captions: Mapping[str, str], cache_dir: Path,
             take(src, lambda: ocrlayer.searchable(src, recognised, cache_dir), True)
         elif src.format == "image":
             done += 1
-            photo = drawn.Photo(src.file, captions.get(src.path, src.path))
+            photo = drawn.Photo(src.file, captions.get(src.path, src.path), recognised.get(src.sha256))
             digest = src.sha256 or office.sha256_or_empty(src.file)
             stats.photos += take(src, lambda: drawn.cached_photo(photo, digest, cache_dir), False)
     open_pending()

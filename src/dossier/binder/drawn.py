@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ DRAWING_VERSION = 1
 class Photo:
     path: Path
     caption: str  # title and date, as the clerk reads it under the photo
+    # What the index's OCR read on it, {frame number: OcrPage}: laid over the picture as
+    # invisible text, so a banner's words are found where they are printed.
+    recognised: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -158,10 +162,11 @@ def photo_pages(photos: list[Photo], tag: str = "DCP") -> tuple[pikepdf.Pdf | No
     buf = io.BytesIO()
     c, font = _canvas(buf)
     placements: list[tuple[_Frame, Matrix]] = []
+    texts: list[tuple[object, tuple[float, float, float, float]] | None] = []  # per page: (OcrPage, x, y, w, h)
     index = 0
     for photo, frames in prepared:
         results[photo.path] = (index, index + len(frames))
-        for frame in frames:
+        for number, frame in enumerate(frames, 1):
             upright_w, upright_h = ((frame.height, frame.width) if frame.orientation >= 5
                                     else (frame.width, frame.height))
             page_w, page_h = geometry.A4  # photos sit on portrait pages, like a printed album
@@ -178,6 +183,8 @@ def photo_pages(photos: list[Photo], tag: str = "DCP") -> tuple[pikepdf.Pdf | No
             w, h = upright_w * scale, upright_h * scale
             x, y = (page_w - w) / 2, caption_top + 4 * MM + (box_h - h) / 2
             placements.append((frame, orientation_matrix(frame.orientation, x, y, w, h)))
+            result = (photo.recognised or {}).get(number)
+            texts.append((result, (x, y, w, h)) if result is not None and result.lines and not result.error else None)
             c.showPage()
             index += 1
     c.save()
@@ -204,6 +211,16 @@ def photo_pages(photos: list[Photo], tag: str = "DCP") -> tuple[pikepdf.Pdf | No
                           prepend=True)
     for src in sources.values():
         src.close()
+    if any(texts):
+        from dossier.binder import ocrlayer
+
+        font = ocrlayer.text_font(pdf)
+        for page, text in zip(pdf.pages, texts):
+            if text:
+                result, (x, y, w, h) = text
+                # The lines are relative to the photo as OCR stood it upright: the picture as
+                # placed (EXIF-upright), turned by the rotation OCR found.
+                ocrlayer.lay_text(pdf, page, result, geometry.Box(x, y, x + w, y + h), result.rotation, font)
     return pdf, results
 
 
@@ -219,7 +236,9 @@ def cached_photo(photo: Photo, digest: str, cache_dir: Path) -> Path:
     a rebuild reopens it instead of decoding every JPEG again, and the bound dossier holds the
     image bytes once (a shared in-memory drawing was copied three times). Raises EvidenceError
     for an unusable image (not cached: it is reported on every build)."""
-    key = _drawing_key("photo", digest, photo.caption, fonts.register())
+    recognised = "".join(json.dumps(photo.recognised[n].to_json(), sort_keys=True, ensure_ascii=False)
+                         for n in sorted(photo.recognised or {}))
+    key = _drawing_key("photo", digest, photo.caption, fonts.register(), recognised)
     target = cache_dir / f"photo-{key}.pdf"
     if target.is_file() and target.stat().st_size > 0:
         return target

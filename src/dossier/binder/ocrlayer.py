@@ -12,7 +12,9 @@ modified) in which each recognised page
   unembedded fonts for invisible text), and every viewer and extractor reads the text.
 
 A scanned document that is an image file (a 承诺书 photographed or scanned to JPEG) is
-bound as a full page like a scanned PDF, not as a captioned photo: it is a document.
+bound as a full page like a scanned PDF, not as a captioned photo: it is a document. Other
+photos are bound as captioned pictures (binder/drawn.py) with the words OCR found on them
+(a banner, a sign) laid invisibly over the placed picture the same way.
 Copies are cached by the file's content hash and the OCR result.
 """
 
@@ -151,8 +153,10 @@ def upright_with_text(pdf: pikepdf.Pdf, page: pikepdf.Page, result, font: pikepd
 
 
 def _text_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, result, box: Box, rotate: int, font: pikepdf.Object) -> None:
-    # Lines are placed in the upright (displayed) frame; the inverse of the display rotation
-    # takes that frame back to the page's own coordinates.
+    """Lay ``result``'s lines as invisible text over ``box`` (page coordinates), whose content
+    reads upright when turned ``rotate`` degrees clockwise — a page with that /Rotate, or a
+    photo placed as shot that OCR had to turn. The lines are placed in the upright frame; the
+    inverse of the turn takes that frame back to the page's own coordinates."""
     to_display, dw, dh = geometry.rotation_matrix(box, rotate)
     back = _inverse(to_display)
     ops = [f"q {geometry.fmt_matrix(back)} cm BT 3 Tr"]
@@ -176,6 +180,15 @@ def _text_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, result, box: Box, rotate: 
         resources["/Font"] = pikepdf.Dictionary()
     resources["/Font"][FONT_KEY] = font
     page.contents_add(pikepdf.Stream(pdf, "\n".join(ops).encode()))
+
+
+# For the binder's drawn photo pages (binder/drawn.py): a photo is placed on an A4 page with
+# its caption, and its recognised words go over the placed picture.
+lay_text = _text_layer
+
+
+def text_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    return _font(pdf)
 
 
 def _inverse(m):
