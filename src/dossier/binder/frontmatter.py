@@ -215,7 +215,7 @@ class LineBox:
     size: float
 
 
-# The built-in 目录 template's boxes (A4, 版心 156 mm; see template_builder), used when a
+# The built-in 目录 template's boxes (A4, 版心 156 mm; see tools/templates.py), used when a
 # template cannot be measured.
 _DEFAULT_BOXES = {1: LineBox(380.0, 380.0, 16.0), 2: LineBox(368.3, 318.7, 14.0), 3: LineBox(340.0, 340.0, 12.0)}
 _LEVEL_STYLES = {1: "目录分类", 2: "目录指标", 3: "目录材料"}
