@@ -469,11 +469,11 @@ def test_dates_references_and_phone_numbers_stay_on_one_line(packet):
 def test_numbered_sentences_do_not_read_as_decimals(packet):
     """"1.2021年会议纪要…" reads as the number 1.2021: the 自评报告's third level is numbered
     1．2． with the full-width point (GB/T 9704 7.3.3). This test ensures that no line of the
-    rendered report starts with a number, a point and a digit, and that the closing list is
-    numbered 1．."""
+    rendered report starts with a number, an ASCII point and a digit, and that the closing
+    list is numbered 1．."""
     _, _, pdfs = packet
     lines = [text.strip() for page in _text_lines(pdfs["自评报告"]) for _, _, text in page]
-    assert not [t for t in lines if re.match(r"\d+[.．]\d", t)]
+    assert not [t for t in lines if re.match(r"\d+\.\d", t)]
     closing = lines[lines.index("（一）存在问题"):]
     assert closing[1].startswith("1．") and any(t.startswith("2．") for t in closing)
 
