@@ -62,17 +62,15 @@ def text_width(text: str) -> float:
 
 WORD_JOINER = "\u2060"  # no line break here; Word, WPS and LibreOffice honour it and print nothing
 # Units a reader must see whole (a clerk would never set "见汇编第 / 50页", "2021 / 年3月5日"
-# or "4月10 / 日"): 第x–y页, 汇编, a number with its 年/月/日, a 文号's 〔年〕号, a phone number,
-# a percentage, a run of Latin letters and digits. A line may still break between units
+# or "4月10 / 日"): 第x–y页, 汇编, a number with its 年/月/日, a 文号's 〔年〕号, a phone number.
+# A line may still break between units
 # (见汇编 / 第50页, 2021年 / 3月5日), as a typesetter allows: gluing a whole date or
 # reference would push up to ten characters down and stretch the justified line above.
 _KEEP_RUNS = re.compile(
     r"第\d+(?:[–\-—~～至]\d+)?页|汇编"
     r"|\d{4}年|\d{1,2}月|\d{1,2}日"
     r"|〔\d{4}〕\d+号"
-    r"|\d{3,4}-\d{7,8}(?:-\d{1,6})?"
-    r"|\d+(?:\.\d+)?[%％]"
-    r"|[A-Za-z0-9][A-Za-z0-9.·_/\-]*[A-Za-z0-9]")
+    r"|\d{3,4}-\d{7,8}(?:-\d{1,6})?")  # digit runs (1.1.1, 7.8) never break; a hyphen does
 
 
 def glue_pieces(text: str) -> list[tuple[str, bool]]:
