@@ -410,7 +410,7 @@ def _docx_texts(path: Path) -> list[str]:
         for row in table.rows:
             for cell in row.cells:
                 texts.append(cell.text)
-    # The documents glue dates and 见汇编第x页 with WORD JOINERs (documents.layout.glue_runs).
+    # Invisible joiners a word processor may have put into a reference do not change it.
     return [t.replace("\u2060", "") for t in texts]
 
 

@@ -58,50 +58,6 @@ def text_width(text: str) -> float:
     return sum(0.5 if unicodedata.east_asian_width(ch) in "NaH" else 1.0 for ch in text)
 
 
-# ---------------------------------------------------------------------------- running text
-
-WORD_JOINER = "\u2060"  # no line break here; Word, WPS and LibreOffice honour it and print nothing
-# Units a reader must see whole (a clerk would never set "见汇编第 / 50页", "2021 / 年3月5日"
-# or "4月10 / 日"): 第x–y页, 汇编, a number with its 年/月/日, a 文号's 〔年〕号, a phone number.
-# A line may still break between units
-# (见汇编 / 第50页, 2021年 / 3月5日), as a typesetter allows: gluing a whole date or
-# reference would push up to ten characters down and stretch the justified line above.
-_KEEP_RUNS = re.compile(
-    r"第\d+(?:[–\-—~～至]\d+)?页|汇编"
-    r"|\d{4}年|\d{1,2}月|\d{1,2}日"
-    r"|〔\d{4}〕\d+号"
-    r"|\d{3,4}-\d{7,8}(?:-\d{1,6})?")  # digit runs (1.1.1, 7.8) never break; a hyphen does
-
-
-def glue_pieces(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, glued) pieces: the runs of :data:`_KEEP_RUNS` glued with
-    WORD JOINERs, the text between them as it is."""
-    plain = text.replace(WORD_JOINER, "")
-    pieces, at = [], 0
-    for m in _KEEP_RUNS.finditer(plain):
-        if m.start() > at:
-            pieces.append((plain[at:m.start()], False))
-        glued = WORD_JOINER.join(m.group(0))
-        if pieces and pieces[-1][1] and m.start() == at:  # 2021年|3月|5日: one run, breakable between
-            pieces[-1] = (pieces[-1][0] + glued, True)
-        else:
-            pieces.append((glued, True))
-        at = m.end()
-    if at < len(plain):
-        pieces.append((plain[at:], False))
-    return pieces
-
-
-def glue_runs(text: str) -> str:
-    """``text`` with a WORD JOINER between the characters of each run in :data:`_KEEP_RUNS`,
-    so no word processor breaks a line inside one. Idempotent; text without such runs is
-    returned unchanged."""
-    if not text or not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in text):
-        return text
-    plain = text.replace(WORD_JOINER, "")
-    return _KEEP_RUNS.sub(lambda m: WORD_JOINER.join(m.group(0)), plain)
-
-
 # ---------------------------------------------------------------------------- titles
 
 # Where a title may be broken (GB/T 9704 7.3.1: 回行时词意完整): after a closing bracket,

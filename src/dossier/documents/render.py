@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -62,29 +63,23 @@ def render_bytes(name: str, context: dict, project: Project | None = None) -> by
         tpl.render(context, autoescape=True)
     except TemplateError as e:
         raise ConfigError(f"模板 {label} 无法生成文档：{e}") from None
-    if name in _GLUED:
-        _glue_body(tpl.docx, _GLUED[name])
+    if name in _PHONE_STYLES:
+        _unbreakable_phone_hyphens(tpl.docx, _PHONE_STYLES[name])
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
 
 
-# Where a line may wrap inside a date, a 见汇编第x页 or a phone number: the 自评报告's running
-# text (every piece of evidence cited with its date and pages) and the 请示's 附注 (the
-# contact's phone). Lines set on their own (成文日期, 署名, titles, cells) and the 通知's
-# seed text keep their plain characters.
-_GLUED = {"自评报告": {L.STYLE_BODY, L.STYLE_BODY_KEEP, L.STYLE_H1, L.STYLE_H2, L.STYLE_H3, L.STYLE_H4},
-          "请示": {"GwNote"}}
-# rPr children that come after w:lang in the schema (CT_RPr order).
-_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
+# A phone number in the 请示's 附注 must not wrap at its hyphen ("0771- / 5621234"): the hyphen
+# becomes Word's non-breaking hyphen (w:noBreakHyphen), which python-docx reads back as "-"
+# and LibreOffice honours. Dates and 见汇编第x页 in running text are left to the word
+# processor, as Word itself sets them: gluing them with invisible characters would put those
+# characters inside every date and page number a clerk searches for or copies.
+_PHONE_STYLES = {"请示": {"GwNote"}}
+_PHONE = re.compile(r"\d{3,4}-\d{7,8}(?:-\d{1,6})?")
 
 
-def _glue_body(document, styles: set[str]) -> None:
-    """Keep dates, page references, 文号, phone numbers and digit runs on one line in the
-    running-text paragraphs of the body: each such run gets its own w:r, its characters
-    joined by WORD JOINERs (:func:`layout.glue_runs`; Word and WPS honour them) and marked
-    ``w:lang w:eastAsia="en-US"``, because LibreOffice's Chinese line breaker ignores the
-    joiners and breaks between any two CJK characters or a digit and 年."""
+def _unbreakable_phone_hyphens(document, styles: set[str]) -> None:
     from docx.oxml.ns import qn
 
     for p in list(document.element.body.iter(qn("w:p"))):
@@ -95,19 +90,38 @@ def _glue_body(document, styles: set[str]) -> None:
             texts = r.findall(qn("w:t"))
             if len(texts) != 1 or not texts[0].text or len(r) > 2:
                 continue
-            pieces = L.glue_pieces(texts[0].text)
-            if not any(glued for _, glued in pieces):
+            text = texts[0].text
+            if not _PHONE.search(text):
                 continue
-            for text, glued in pieces:
+            # (text, Latin?): the number itself is set as a Latin run, because LibreOffice's
+            # Chinese line breaker would otherwise break around the hyphen whatever its kind.
+            pieces, at = [], 0
+            for m in _PHONE.finditer(text):
+                pieces.append((text[at:m.start()], False))
+                pieces += [(part, True) for part in re.split("(-)", m.group(0))]
+                at = m.end()
+            pieces.append((text[at:], False))
+            for piece, latin in pieces:
+                if not piece:
+                    continue
                 run = copy.deepcopy(r)
-                run.find(qn("w:t")).text = text
-                if glued:
-                    _mark_unbreakable(run, qn)
+                t = run.find(qn("w:t"))
+                if piece == "-" and latin:
+                    run.replace(t, run.makeelement(qn("w:noBreakHyphen"), {}))
+                else:
+                    t.text = piece
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                if latin:
+                    _latin(run, qn)
                 r.addprevious(run)
             r.getparent().remove(r)
 
 
-def _mark_unbreakable(run, qn) -> None:
+# rPr children that come after w:lang in the schema (CT_RPr order).
+_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
+
+
+def _latin(run, qn) -> None:
     rpr = run.find(qn("w:rPr"))
     if rpr is None:
         rpr = run.makeelement(qn("w:rPr"), {})
