@@ -764,7 +764,7 @@ catalog: minor-protection-2021
 evidence_dir: 材料
 applicant:
   name: {COUNTY}人民政府
-  contact: {{name: 张三, title: 县民政局副局长, phone: 0771-1234567, mobile: "13800000000"}}
+  contact: {{name: 覃丽娟, title: 县民政局副局长, phone: 0775-6213548, mobile: "13977561482"}}
 application_date: 2021-10-25
 period: {{start: {PERIOD[0].isoformat()}, end: {PERIOD[1].isoformat()}}}
 population: 350000
@@ -778,8 +778,8 @@ self_assessment: "对照创建达标体系逐项自评，各项工作标准均�
 request:
   issuer: {COUNTY}人民政府
   doc_number: 城政〔2021〕12号
-  signer: 李某某
-  to: 某某市民政局
+  signer: 莫建华
+  to: 自治区民政厅
   date: 2021-10-25
 """, encoding="utf-8")
 

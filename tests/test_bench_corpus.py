@@ -175,3 +175,14 @@ def test_second_ensure_reuses_the_cached_corpus(tiny):
     again = corpus_mod.ensure("tiny", out)
     assert again.cached and again.root == first.root
     assert pdf.stat().st_mtime_ns == before
+
+
+def test_project_settings_hold_no_placeholder_a_build_would_refuse(tiny):
+    """``dossier build`` refuses 某某/张三-style values (issue 11); the bench county is built by
+    ``make bench``, so its dossier.yaml must carry real-looking ones. This test ensures that the
+    benchmark's build stages measure a build, not the refusal message."""
+    from dossier.documents.placeholders import refuse_placeholders
+    from dossier.project import load
+
+    _, corpus = tiny
+    refuse_placeholders(load(corpus.root))
