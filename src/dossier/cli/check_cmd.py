@@ -9,7 +9,7 @@ import click
 
 from dossier import api, atomic
 from dossier.cli.console import stdout
-from dossier.reports import html_report, json_report, terminal, xlsx_report
+from dossier.reports import json_report, terminal
 
 DEFAULT_OUTPUTS = {"html": "检查报告.html", "xlsx": "任务分解表.xlsx"}
 
@@ -53,9 +53,13 @@ def check(project: Path, fmt: str, output: Path | None, by_department: bool) -> 
     else:
         target = output or proj.output_dir / DEFAULT_OUTPUTS[fmt]
         if fmt == "html":
+            from dossier.reports import html_report
+
             atomic.write_text(target, html_report.render(report, catalog))
             what = "检查报告"
         else:
+            from dossier.reports import xlsx_report  # openpyxl: 0.5 s of import, only for this format
+
             atomic.write_bytes(target, xlsx_report.render(report, catalog))
             what = "任务分解表"
         s = report.summary
